@@ -285,7 +285,8 @@ def test_today_defaults_to_the_current_date():
 
 
 def test_taiwan_residence_permit_region_is_accepted_for_citizen_ids_only():
-    assert validate_citizen_id(citizen_id("830000", "19900101", "001"), today=TODAY).region == "830000"
+    permit = validate_citizen_id(citizen_id("830000", "19900101", "001"), today=TODAY)
+    assert permit.region == "830000"
     assert not is_valid_division_code("830000")
 
 
