@@ -1,0 +1,81 @@
+"""The byte-exact encodings the evidence log hashes and signs.
+
+Everything that is hashed or signed is first turned into a JSON value and encoded with the JSON
+Canonicalization Scheme (RFC 8785), so that an auditor in any language gets the same bytes.
+Binary values travel as standard base64 with padding (RFC 4648 §4); timestamps are RFC 3339 UTC
+strings with exactly six fractional digits and a ``Z`` (``2024-05-01T08:30:00.000000Z``).
+"""
+
+from __future__ import annotations
+
+import base64
+import binascii
+import re
+from datetime import datetime, timezone
+from typing import Any
+
+import rfc8785
+
+from gateway.errors import InvalidInput
+
+_TIMESTAMP = re.compile(r"\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{6}Z")
+_BASE64 = re.compile(r"(?:[A-Za-z0-9+/]{4})*(?:[A-Za-z0-9+/]{2}==|[A-Za-z0-9+/]{3}=)?")
+
+
+class MalformedEvidence(InvalidInput):
+    """An entry, checkpoint, JWKS or bundle is not in the documented shape."""
+
+    reason = "malformed_evidence"
+
+
+def canonical_json(value: Any) -> bytes:
+    """RFC 8785 bytes of ``value``; raises MalformedEvidence for values JCS cannot encode."""
+    try:
+        return rfc8785.dumps(value)
+    except (rfc8785.CanonicalizationError, UnicodeEncodeError) as exc:
+        raise MalformedEvidence(f"cannot canonicalise: {exc}") from exc
+
+
+def b64(data: bytes) -> str:
+    return base64.b64encode(data).decode("ascii")
+
+
+def unb64(text: object, *, what: str) -> bytes:
+    """Strict standard base64 (with padding, no whitespace); raises MalformedEvidence."""
+    if not isinstance(text, str) or not _BASE64.fullmatch(text):
+        raise MalformedEvidence(f"{what} is not standard base64")
+    try:
+        return base64.b64decode(text, validate=True)
+    except binascii.Error as exc:  # the pattern should have caught this; belt and braces
+        raise MalformedEvidence(f"{what} is not standard base64") from exc
+
+
+def b64url_decode(text: object, *, what: str) -> bytes:
+    """base64url without padding, as JWK members use (RFC 7515 §2)."""
+    if not isinstance(text, str) or not re.fullmatch(r"[A-Za-z0-9_-]*", text):
+        raise MalformedEvidence(f"{what} is not base64url")
+    try:
+        return base64.urlsafe_b64decode(text + "=" * (-len(text) % 4))
+    except binascii.Error as exc:
+        raise MalformedEvidence(f"{what} is not base64url") from exc
+
+
+def b64url(data: bytes) -> str:
+    return base64.urlsafe_b64encode(data).rstrip(b"=").decode("ascii")
+
+
+def format_timestamp(moment: datetime) -> str:
+    """The log's timestamp form; naive datetimes are refused rather than guessed at."""
+    if moment.tzinfo is None:
+        raise MalformedEvidence("timestamps must be timezone-aware")
+    return moment.astimezone(timezone.utc).strftime("%Y-%m-%dT%H:%M:%S.%fZ")
+
+
+def is_timestamp(text: object) -> bool:
+    if not isinstance(text, str) or not _TIMESTAMP.fullmatch(text):
+        return False
+    try:
+        datetime.strptime(text, "%Y-%m-%dT%H:%M:%S.%fZ")
+    except ValueError:
+        return False
+    return True
