@@ -36,11 +36,13 @@ def oid_text(content: bytes) -> str:
 
 def _check_algorithm(content: bytes) -> None:
     elements = _der.read_elements(content)
-    if len(elements) != 2 or any(tag != OBJECT_IDENTIFIER for tag, _ in elements):
-        raise DerError("algorithm is not an elliptic-curve key with a named curve")
-    (_, algorithm), (_, curve) = elements
-    if algorithm != EC_PUBLIC_KEY_OID:
-        raise DerError(f"not an elliptic-curve key (algorithm {oid_text(algorithm)})")
+    if not elements or elements[0][0] != OBJECT_IDENTIFIER:
+        raise DerError("not an AlgorithmIdentifier")
+    if elements[0][1] != EC_PUBLIC_KEY_OID:
+        raise DerError(f"not an elliptic-curve key (algorithm {oid_text(elements[0][1])})")
+    if len(elements) != 2 or elements[1][0] != OBJECT_IDENTIFIER:
+        raise DerError("elliptic-curve key does not name its curve")
+    curve = elements[1][1]
     if curve != SM2_CURVE_OID:
         raise DerError(f"not an SM2 key (curve {oid_text(curve)})")
 

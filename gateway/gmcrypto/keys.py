@@ -20,7 +20,7 @@ from gateway.gmcrypto.errors import Sm2KeyMalformed, Sm2SignatureInvalid
 from gateway.gmcrypto.settings import DEFAULT_SETTINGS, PublicKeyEncoding, Sm2Settings
 from gateway.gmcrypto.signature import decode_signature, encode_signature
 
-_PEM = re.compile(r"-----BEGIN ([A-Z ]+)-----(.*?)-----END \1-----", re.DOTALL)
+_PEM = re.compile(r"-----BEGIN ([A-Z0-9 ]+)-----(.*?)-----END \1-----", re.DOTALL)
 _HEX_POINT_LENGTHS = (130, 128, 66)  # 04‖x‖y, bare x‖y, compressed 02/03‖x
 
 
@@ -102,7 +102,8 @@ class Sm2PublicKey:
         stripped = text.strip()
         if "-----BEGIN" in stripped:
             return cls.from_pem(stripped)
-        if len(stripped) in _HEX_POINT_LENGTHS and re.fullmatch(r"[0-9a-fA-F]+", stripped):
+        # No base64 SubjectPublicKeyInfo is all hex digits (it starts "MF" or "MD").
+        if re.fullmatch(r"[0-9a-fA-F]+", stripped):
             return cls.from_hex(stripped)
         raw = _base64(stripped)
         if raw[:1] == b"\x30":
@@ -181,9 +182,10 @@ class Sm2PrivateKey:
 
     @classmethod
     def from_pem(cls, text: str | bytes) -> Sm2PrivateKey:
-        """From ``PRIVATE KEY`` (PKCS#8, as ``openssl genpkey -algorithm SM2`` writes) or
-        ``EC PRIVATE KEY`` (SEC1). Encrypted keys are refused."""
-        label, der = _pem_body(text, ("PRIVATE KEY", "EC PRIVATE KEY", "ENCRYPTED PRIVATE KEY"))
+        """From ``PRIVATE KEY`` (PKCS#8, as ``openssl genpkey -algorithm SM2`` writes) or SEC1
+        (``SM2 PRIVATE KEY`` from ``openssl ec``, or ``EC PRIVATE KEY``). Encrypted keys are refused."""
+        labels = ("PRIVATE KEY", "SM2 PRIVATE KEY", "EC PRIVATE KEY", "ENCRYPTED PRIVATE KEY")
+        label, der = _pem_body(text, labels)
         if label == "ENCRYPTED PRIVATE KEY":
             raise Sm2KeyMalformed("encrypted SM2 private keys are not supported")
         return cls.from_der(der, pkcs8=label == "PRIVATE KEY")
