@@ -49,10 +49,14 @@ def load_calendar_file(path: str | Path) -> dict[int, YearSchedule]:
 
 def parse_calendar(document: Any, *, source: str) -> dict[int, YearSchedule]:
     if not isinstance(document, Mapping) or set(document) != {"years"}:
-        raise PolicyDataInvalid(source, "the document must be a mapping with the single key 'years'")
+        raise PolicyDataInvalid(
+            source, "the document must be a mapping with the single key 'years'"
+        )
     years = document["years"]
     if not isinstance(years, Mapping) or not years:
-        raise PolicyDataInvalid(f"{source}: years", "must be a non-empty mapping of year -> schedule")
+        raise PolicyDataInvalid(
+            f"{source}: years", "must be a non-empty mapping of year -> schedule"
+        )
     schedules: dict[int, YearSchedule] = {}
     for key, entry in years.items():
         year = _year(key, f"{source}: years.{key}")
@@ -82,7 +86,8 @@ def _schedule(year: int, entry: Any, where: str) -> YearSchedule:
     for index, day in enumerate(entry["workdays"]):
         if _as_date(day).weekday() < 5:
             raise PolicyDataInvalid(
-                f"{where}.workdays[{index}]", f"{day} is a weekday: adjusted workdays are weekend days"
+                f"{where}.workdays[{index}]",
+                f"{day} is a weekday: adjusted workdays are weekend days",
             )
     both = holidays & workdays
     if both:

@@ -62,11 +62,21 @@ def review_conclusion(
 def _refusal_findings(conclusion: DeferralConclusion) -> list[Finding]:
     findings = []
     if not (conclusion.refusal_reason or "").strip():
-        findings.append(Finding("refusal_reason_missing", "86号-1",
-                                "a refused deferral must state the reason (不予缓缴原因)"))
+        findings.append(
+            Finding(
+                "refusal_reason_missing",
+                "86号-1",
+                "a refused deferral must state the reason (不予缓缴原因)",
+            )
+        )
     if conclusion.approved_until:
-        findings.append(Finding("refusal_with_periods", "86号-1",
-                                "a refused deferral cannot approve deferral periods"))
+        findings.append(
+            Finding(
+                "refusal_with_periods",
+                "86号-1",
+                "a refused deferral cannot approve deferral periods",
+            )
+        )
     return findings
 
 
@@ -74,16 +84,27 @@ def _approval_findings(
     application: DeferralApplication, conclusion: DeferralConclusion
 ) -> list[Finding]:
     if not conclusion.approved_until:
-        return [Finding("approval_without_periods", "86号-1",
-                        "an approval must state the deferral end for each insurance type")]
+        return [
+            Finding(
+                "approval_without_periods",
+                "86号-1",
+                "an approval must state the deferral end for each insurance type",
+            )
+        ]
     grounds = grounds_of(
         application.industry, application.size_class, application.severely_affected_area
     )
     findings = []
     for insurance, end in conclusion.approved_until.items():
         if insurance not in application.requested_until:
-            findings.append(Finding("approved_type_not_requested", INSURANCE_MEASURES[insurance],
-                                    f"{insurance.value} was not applied for", insurance.value))
+            findings.append(
+                Finding(
+                    "approved_type_not_requested",
+                    INSURANCE_MEASURES[insurance],
+                    f"{insurance.value} was not applied for",
+                    insurance.value,
+                )
+            )
             continue
         limit = deferral_limit(insurance, grounds, application.application_date)
         findings.extend(check_period(limit, end))

@@ -109,7 +109,9 @@ def deferral_start(application_date: dt.date) -> dt.date:
     return application_date.replace(day=1)
 
 
-def grounds_of(industry: Industry, size_class: SizeClass, severely_affected_area: bool) -> set[Ground]:
+def grounds_of(
+    industry: Industry, size_class: SizeClass, severely_affected_area: bool
+) -> set[Ground]:
     grounds = set()
     if industry in SPECIAL_HARDSHIP_INDUSTRIES:
         grounds.add(Ground.SPECIAL_HARDSHIP_INDUSTRY)
@@ -160,18 +162,41 @@ def check_period(limit: DeferralLimit, end: dt.date) -> list[Finding]:
     """Findings against deferring ``limit.insurance`` from ``limit.start`` up to ``end``."""
     subject, measure = limit.insurance.value, limit.measure
     if limit.max_end is None:
-        return [Finding("insurance_not_deferrable", measure,
-                        f"no deferral ground applies to {subject} for this unit", subject)]
+        return [
+            Finding(
+                "insurance_not_deferrable",
+                measure,
+                f"no deferral ground applies to {subject} for this unit",
+                subject,
+            )
+        ]
     if limit.max_end < limit.start:
-        return [Finding("deferral_window_closed", measure,
-                        f"{subject} deferral ended on {limit.max_end}, before {limit.start}", subject)]
+        return [
+            Finding(
+                "deferral_window_closed",
+                measure,
+                f"{subject} deferral ended on {limit.max_end}, before {limit.start}",
+                subject,
+            )
+        ]
     if end < limit.start:
-        return [Finding("deferral_end_before_start", measure,
-                        f"{subject} deferral end {end} is before its start {limit.start}", subject)]
+        return [
+            Finding(
+                "deferral_end_before_start",
+                measure,
+                f"{subject} deferral end {end} is before its start {limit.start}",
+                subject,
+            )
+        ]
     if end > limit.max_end:
-        return [Finding("deferral_end_after_limit", measure,
-                        f"{subject} may be deferred until {limit.max_end} at the latest, not {end}",
-                        subject)]
+        return [
+            Finding(
+                "deferral_end_after_limit",
+                measure,
+                f"{subject} may be deferred until {limit.max_end} at the latest, not {end}",
+                subject,
+            )
+        ]
     return []
 
 

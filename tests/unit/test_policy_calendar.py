@@ -99,11 +99,20 @@ def test_json_calendar_file(tmp_path):
 @pytest.mark.parametrize(
     ("text", "where"),
     [
-        ("years:\n  2027:\n    holidays: [2028-01-01]\n    workdays: []\n", "years.2027.holidays[0]"),
-        ("years:\n  2027:\n    holidays: []\n    workdays: [2027-10-06]\n", "years.2027.workdays[0]"),
+        (
+            "years:\n  2027:\n    holidays: [2028-01-01]\n    workdays: []\n",
+            "years.2027.holidays[0]",
+        ),
+        (
+            "years:\n  2027:\n    holidays: []\n    workdays: [2027-10-06]\n",
+            "years.2027.workdays[0]",
+        ),
         ("years:\n  2027:\n    holidays: [2027-10-09]\n    workdays: [2027-10-09]\n", "years.2027"),
         ("years:\n  2027:\n    holidays: [2027-01-01]\n", "years.2027"),
-        ("years:\n  2027:\n    holidays: [not-a-date]\n    workdays: []\n", "years.2027.holidays[0]"),
+        (
+            "years:\n  2027:\n    holidays: [not-a-date]\n    workdays: []\n",
+            "years.2027.holidays[0]",
+        ),
         ("years:\n  twenty:\n    holidays: []\n    workdays: []\n", "years.twenty"),
         ("holidays: []\n", "calendar.yaml"),
         ("years: [\n", "calendar.yaml"),
