@@ -51,9 +51,13 @@ class InvalidInput(GovgateError):
         reason: str | None = None,
         errors: list[FieldError] | None = None,
         status: int | None = None,
+        pointers_absolute: bool = False,
     ) -> None:
         super().__init__(detail, reason=reason)
         self.errors = list(errors or [])
+        # Pointers are relative to the body unless the raiser already rooted them in the
+        # request document {"body", "query", "path", "header"}.
+        self.pointers_absolute = pointers_absolute
         if status is not None:
             self.status = status
 

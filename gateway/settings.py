@@ -1,0 +1,99 @@
+"""Typed settings, read once from the environment (``GOVGATE_*``) and passed in.
+
+Nothing else in the gateway reads the environment: ``create_app(settings)`` and the CLI receive a
+``Settings`` object. Every field is documented in the README's configuration reference.
+"""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass, field, fields, replace
+from pathlib import Path
+from typing import Mapping
+
+PREFIX = "GOVGATE_"
+
+
+class SettingsError(ValueError):
+    """A setting is missing or malformed; the message names the variable."""
+
+
+def _bool(name: str, raw: str) -> bool:
+    lowered = raw.strip().lower()
+    if lowered in {"1", "true", "yes", "on"}:
+        return True
+    if lowered in {"0", "false", "no", "off"}:
+        return False
+    raise SettingsError(f"{PREFIX}{name.upper()} must be true or false, not {raw!r}")
+
+
+def _int(name: str, raw: str) -> int:
+    try:
+        value = int(raw)
+    except ValueError:
+        raise SettingsError(f"{PREFIX}{name.upper()} must be an integer, not {raw!r}") from None
+    if value < 0:
+        raise SettingsError(f"{PREFIX}{name.upper()} must not be negative")
+    return value
+
+
+@dataclass(frozen=True)
+class Settings:
+    data_dir: Path = Path("data")
+    # Empty means the embedded default: a SQLite file in data_dir.
+    database_url: str = ""
+    host: str = "127.0.0.1"
+    port: int = 8080
+    workers: int = 1
+    # Public base URL partners call (scheme://host[:port]); the @target-uri they sign is built on it.
+    public_base_url: str = ""
+    max_body_bytes: int = 1024 * 1024
+    # Admin API rate limit: requests per token per window.
+    admin_rate_limit: int = 120
+    admin_rate_window_seconds: int = 60
+    # Deliveries to plain-http endpoints are refused unless the host is loopback and this is on.
+    allow_loopback_http: bool = False
+    validate_responses: bool = False
+    log_level: str = "INFO"
+    extra: Mapping[str, str] = field(default_factory=dict, compare=False, repr=False)
+
+    @property
+    def effective_database_url(self) -> str:
+        if self.database_url:
+            return self.database_url
+        return f"sqlite:///{(self.data_dir / 'govgate.db').resolve()}"
+
+    def with_overrides(self, **changes: object) -> "Settings":
+        return replace(self, **changes)  # type: ignore[arg-type]
+
+    @classmethod
+    def from_env(cls, environ: Mapping[str, str] | None = None) -> "Settings":
+        env = os.environ if environ is None else environ
+        values: dict[str, object] = {}
+        for f in fields(cls):
+            if f.name == "extra":
+                continue
+            raw = env.get(PREFIX + f.name.upper())
+            if raw is None or raw == "":
+                continue
+            if f.type in ("int",):
+                values[f.name] = _int(f.name, raw)
+            elif f.type in ("bool",):
+                values[f.name] = _bool(f.name, raw)
+            elif f.type in ("Path",):
+                values[f.name] = Path(raw)
+            else:
+                values[f.name] = raw
+        settings = cls(**values)  # type: ignore[arg-type]
+        settings.check()
+        return settings
+
+    def check(self) -> None:
+        if self.max_body_bytes < 1024:
+            raise SettingsError(f"{PREFIX}MAX_BODY_BYTES must be at least 1024")
+        if self.workers < 1:
+            raise SettingsError(f"{PREFIX}WORKERS must be at least 1")
+        if self.admin_rate_limit < 1 or self.admin_rate_window_seconds < 1:
+            raise SettingsError("admin rate limit and window must be at least 1")
+        if self.public_base_url and not self.public_base_url.startswith(("https://", "http://")):
+            raise SettingsError(f"{PREFIX}PUBLIC_BASE_URL must start with https:// or http://")

@@ -1,0 +1,371 @@
+"""Repositories: translate between table rows and domain dataclasses. No business rules here."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any, Iterable
+
+from sqlalchemy import Connection, and_, delete, func, insert, select, update
+from sqlalchemy.dialects.postgresql import insert as pg_insert
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
+
+from ..domain.admin import AdminRole, AdminToken, AuditEvent, Outcome
+from ..domain.partners import Grant, KeyStatus, Partner, PartnerStatus, Role, SigningKey
+from . import tables as t
+
+
+def _partner(row: Any) -> Partner:
+    return Partner(
+        id=row.id,
+        name=row.name,
+        roles=frozenset(Role(r) for r in row.roles),
+        division_code=row.division_code,
+        endpoint_url=row.endpoint_url,
+        format=row.format,
+        status=PartnerStatus(row.status),
+        created_at=row.created_at,
+        updated_at=row.updated_at,
+    )
+
+
+def _partner_values(p: Partner) -> dict:
+    return {
+        "id": p.id,
+        "name": p.name,
+        "roles": sorted(r.value for r in p.roles),
+        "division_code": p.division_code,
+        "endpoint_url": p.endpoint_url,
+        "format": p.format,
+        "status": p.status.value,
+        "created_at": p.created_at,
+        "updated_at": p.updated_at,
+    }
+
+
+class PartnerRepository:
+    def __init__(self, conn: Connection) -> None:
+        self._conn = conn
+
+    def get(self, partner_id: str) -> Partner | None:
+        row = self._conn.execute(select(t.partners).where(t.partners.c.id == partner_id)).first()
+        return _partner(row) if row else None
+
+    def add(self, partner: Partner) -> None:
+        self._conn.execute(insert(t.partners).values(**_partner_values(partner)))
+
+    def save(self, partner: Partner) -> None:
+        values = _partner_values(partner)
+        del values["id"], values["created_at"]
+        self._conn.execute(update(t.partners).where(t.partners.c.id == partner.id).values(**values))
+
+    def list(
+        self,
+        *,
+        role: str | None = None,
+        status: str | None = None,
+        division_code: str | None = None,
+        after: str | None = None,
+        limit: int = 50,
+    ) -> list[Partner]:
+        query = select(t.partners).order_by(t.partners.c.id)
+        if status:
+            query = query.where(t.partners.c.status == status)
+        if division_code:
+            query = query.where(t.partners.c.division_code == division_code)
+        if after:
+            query = query.where(t.partners.c.id > after)
+        # Roles are a small JSON list; filter in Python so SQLite and PostgreSQL agree.
+        found: list[Partner] = []
+        for row in self._conn.execute(query):
+            partner = _partner(row)
+            if role and Role(role) not in partner.roles:
+                continue
+            found.append(partner)
+            if len(found) >= limit:
+                break
+        return found
+
+
+def _key(row: Any) -> SigningKey:
+    return SigningKey(
+        keyid=row.keyid,
+        partner_id=row.partner_id,
+        algorithm=row.algorithm,
+        public_key_pem=row.public_key_pem,
+        jwk=row.jwk,
+        fingerprint=row.fingerprint,
+        thumbprint=row.thumbprint,
+        not_before=row.not_before,
+        not_after=row.not_after,
+        status=KeyStatus(row.status),
+        revoked_at=row.revoked_at,
+        revoked_reason=row.revoked_reason,
+        created_at=row.created_at,
+    )
+
+
+class KeyRepository:
+    def __init__(self, conn: Connection) -> None:
+        self._conn = conn
+
+    def get(self, keyid: str) -> SigningKey | None:
+        row = self._conn.execute(select(t.partner_keys).where(t.partner_keys.c.keyid == keyid)).first()
+        return _key(row) if row else None
+
+    def add(self, key: SigningKey) -> None:
+        self._conn.execute(
+            insert(t.partner_keys).values(
+                keyid=key.keyid,
+                partner_id=key.partner_id,
+                algorithm=key.algorithm,
+                public_key_pem=key.public_key_pem,
+                jwk=key.jwk,
+                fingerprint=key.fingerprint,
+                thumbprint=key.thumbprint,
+                not_before=key.not_before,
+                not_after=key.not_after,
+                status=key.status.value,
+                revoked_at=key.revoked_at,
+                revoked_reason=key.revoked_reason,
+                created_at=key.created_at,
+            )
+        )
+
+    def save(self, key: SigningKey) -> None:
+        self._conn.execute(
+            update(t.partner_keys)
+            .where(t.partner_keys.c.keyid == key.keyid)
+            .values(
+                not_after=key.not_after,
+                status=key.status.value,
+                revoked_at=key.revoked_at,
+                revoked_reason=key.revoked_reason,
+            )
+        )
+
+    def for_partner(self, partner_id: str) -> list[SigningKey]:
+        rows = self._conn.execute(
+            select(t.partner_keys)
+            .where(t.partner_keys.c.partner_id == partner_id)
+            .order_by(t.partner_keys.c.created_at, t.partner_keys.c.keyid)
+        )
+        return [_key(r) for r in rows]
+
+    def with_fingerprint(self, fingerprint: str) -> SigningKey | None:
+        row = self._conn.execute(
+            select(t.partner_keys).where(t.partner_keys.c.fingerprint == fingerprint)
+        ).first()
+        return _key(row) if row else None
+
+
+def _grant(row: Any) -> Grant:
+    return Grant(
+        id=row.id,
+        partner_id=row.partner_id,
+        operation=row.operation,
+        expires_at=row.expires_at,
+        created_at=row.created_at,
+        created_by=row.created_by,
+    )
+
+
+class GrantRepository:
+    def __init__(self, conn: Connection) -> None:
+        self._conn = conn
+
+    def add(self, grant: Grant) -> Grant:
+        result = self._conn.execute(
+            insert(t.grants)
+            .values(
+                partner_id=grant.partner_id,
+                operation=grant.operation,
+                expires_at=grant.expires_at,
+                created_at=grant.created_at,
+                created_by=grant.created_by,
+            )
+            .returning(t.grants.c.id)
+        )
+        grant.id = result.scalar_one()
+        return grant
+
+    def get(self, grant_id: int) -> Grant | None:
+        row = self._conn.execute(select(t.grants).where(t.grants.c.id == grant_id)).first()
+        return _grant(row) if row else None
+
+    def find(self, partner_id: str, operation: str) -> Grant | None:
+        row = self._conn.execute(
+            select(t.grants).where(
+                and_(t.grants.c.partner_id == partner_id, t.grants.c.operation == operation)
+            )
+        ).first()
+        return _grant(row) if row else None
+
+    def remove(self, grant_id: int) -> None:
+        self._conn.execute(delete(t.grants).where(t.grants.c.id == grant_id))
+
+    def list(
+        self,
+        *,
+        partner_id: str | None = None,
+        operation: str | None = None,
+        after: int | None = None,
+        limit: int = 50,
+    ) -> list[Grant]:
+        query = select(t.grants).order_by(t.grants.c.id).limit(limit)
+        if partner_id:
+            query = query.where(t.grants.c.partner_id == partner_id)
+        if operation:
+            query = query.where(t.grants.c.operation == operation)
+        if after is not None:
+            query = query.where(t.grants.c.id > after)
+        return [_grant(r) for r in self._conn.execute(query)]
+
+    def for_partner(self, partner_id: str) -> list[Grant]:
+        return self.list(partner_id=partner_id, limit=10_000)
+
+
+def _token(row: Any) -> AdminToken:
+    return AdminToken(
+        id=row.id,
+        name=row.name,
+        role=AdminRole(row.role),
+        token_hash=row.token_hash,
+        created_at=row.created_at,
+        expires_at=row.expires_at,
+        revoked_at=row.revoked_at,
+        last_used_at=row.last_used_at,
+        created_by=row.created_by,
+    )
+
+
+class AdminTokenRepository:
+    def __init__(self, conn: Connection) -> None:
+        self._conn = conn
+
+    def add(self, token: AdminToken) -> None:
+        self._conn.execute(
+            insert(t.admin_tokens).values(
+                id=token.id,
+                name=token.name,
+                role=token.role.value,
+                token_hash=token.token_hash,
+                created_at=token.created_at,
+                expires_at=token.expires_at,
+                created_by=token.created_by,
+            )
+        )
+
+    def get(self, token_id: str) -> AdminToken | None:
+        row = self._conn.execute(select(t.admin_tokens).where(t.admin_tokens.c.id == token_id)).first()
+        return _token(row) if row else None
+
+    def by_hash(self, token_hash: str) -> AdminToken | None:
+        row = self._conn.execute(
+            select(t.admin_tokens).where(t.admin_tokens.c.token_hash == token_hash)
+        ).first()
+        return _token(row) if row else None
+
+    def revoke(self, token_id: str, at: datetime) -> None:
+        self._conn.execute(
+            update(t.admin_tokens).where(t.admin_tokens.c.id == token_id).values(revoked_at=at)
+        )
+
+    def touch(self, token_id: str, at: datetime) -> None:
+        self._conn.execute(
+            update(t.admin_tokens).where(t.admin_tokens.c.id == token_id).values(last_used_at=at)
+        )
+
+    def list(self, *, after: str | None = None, limit: int = 50) -> list[AdminToken]:
+        query = select(t.admin_tokens).order_by(t.admin_tokens.c.id).limit(limit)
+        if after:
+            query = query.where(t.admin_tokens.c.id > after)
+        return [_token(r) for r in self._conn.execute(query)]
+
+    def count(self) -> int:
+        return self._conn.execute(select(func.count()).select_from(t.admin_tokens)).scalar_one()
+
+
+def _audit(row: Any) -> AuditEvent:
+    return AuditEvent(
+        seq=row.seq,
+        at=row.at,
+        actor=row.actor,
+        actor_role=row.actor_role,
+        action=row.action,
+        target_type=row.target_type,
+        target_id=row.target_id,
+        outcome=Outcome(row.outcome),
+        before=row.before,
+        after=row.after,
+        detail=row.detail,
+        request_id=row.request_id,
+    )
+
+
+class AuditRepository:
+    """Append and read; there is deliberately no update or delete."""
+
+    def __init__(self, conn: Connection) -> None:
+        self._conn = conn
+
+    def append(self, event: AuditEvent) -> None:
+        self._conn.execute(
+            insert(t.audit_events).values(
+                at=event.at,
+                actor=event.actor,
+                actor_role=event.actor_role,
+                action=event.action,
+                target_type=event.target_type,
+                target_id=event.target_id,
+                outcome=event.outcome.value,
+                before=event.before,
+                after=event.after,
+                detail=event.detail,
+                request_id=event.request_id,
+            )
+        )
+
+    def list(
+        self,
+        *,
+        actor: str | None = None,
+        action: str | None = None,
+        target_id: str | None = None,
+        outcome: str | None = None,
+        since: datetime | None = None,
+        after: int | None = None,
+        limit: int = 50,
+    ) -> list[AuditEvent]:
+        query = select(t.audit_events).order_by(t.audit_events.c.seq).limit(limit)
+        filters: Iterable = [
+            t.audit_events.c.actor == actor if actor else None,
+            t.audit_events.c.action == action if action else None,
+            t.audit_events.c.target_id == target_id if target_id else None,
+            t.audit_events.c.outcome == outcome if outcome else None,
+            t.audit_events.c.at >= since if since else None,
+            t.audit_events.c.seq > after if after is not None else None,
+        ]
+        for condition in filters:
+            if condition is not None:
+                query = query.where(condition)
+        return [_audit(r) for r in self._conn.execute(query)]
+
+
+class RateWindowRepository:
+    def __init__(self, conn: Connection) -> None:
+        self._conn = conn
+
+    def hit(self, bucket: str, window_start: int) -> int:
+        """Count one request in the window and return the new count (one atomic upsert)."""
+        table = t.rate_windows
+        dialect = self._conn.dialect.name
+        insert_ = pg_insert if dialect == "postgresql" else sqlite_insert
+        statement = insert_(table).values(bucket=bucket, window_start=window_start, count=1)
+        statement = statement.on_conflict_do_update(
+            index_elements=[table.c.bucket, table.c.window_start],
+            set_={"count": table.c.count + 1},
+        ).returning(table.c.count)
+        count = self._conn.execute(statement).scalar_one()
+        if count == 1:  # first hit of a new window: forget the old ones
+            self._conn.execute(delete(table).where(table.c.window_start < window_start))
+        return count

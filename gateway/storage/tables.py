@@ -1,0 +1,120 @@
+"""The schema, as SQLAlchemy Core tables. Alembic migrations are written to match it."""
+
+from __future__ import annotations
+
+from sqlalchemy import (
+    JSON,
+    BigInteger,
+    Column,
+    ForeignKey,
+    Index,
+    Integer,
+    MetaData,
+    String,
+    Table,
+    Text,
+    UniqueConstraint,
+)
+
+from .types import UTCDateTime
+
+metadata = MetaData(
+    naming_convention={
+        "ix": "ix_%(table_name)s_%(column_0_name)s",
+        "uq": "uq_%(table_name)s_%(column_0_name)s",
+        "fk": "fk_%(table_name)s_%(column_0_name)s",
+        "pk": "pk_%(table_name)s",
+        "ck": "ck_%(table_name)s_%(constraint_name)s",
+    }
+)
+
+# SQLite needs INTEGER PRIMARY KEY to autoincrement; BIGINT elsewhere.
+BigId = BigInteger().with_variant(Integer(), "sqlite")
+
+partners = Table(
+    "partners",
+    metadata,
+    Column("id", String(18), primary_key=True),
+    Column("name", String(200), nullable=False),
+    Column("roles", JSON, nullable=False),
+    Column("division_code", String(6), nullable=False, index=True),
+    Column("endpoint_url", String(2000), nullable=False),
+    Column("format", String(40), nullable=False),
+    Column("status", String(16), nullable=False),
+    Column("created_at", UTCDateTime, nullable=False),
+    Column("updated_at", UTCDateTime, nullable=False),
+)
+
+partner_keys = Table(
+    "partner_keys",
+    metadata,
+    Column("keyid", String(200), primary_key=True),
+    Column("partner_id", String(18), ForeignKey("partners.id"), nullable=False, index=True),
+    Column("algorithm", String(40), nullable=False),
+    Column("public_key_pem", Text, nullable=False),
+    Column("jwk", JSON, nullable=False),
+    Column("fingerprint", String(64), nullable=False, index=True),
+    Column("thumbprint", String(64), nullable=False),
+    Column("not_before", UTCDateTime, nullable=False),
+    Column("not_after", UTCDateTime, nullable=True),
+    Column("status", String(16), nullable=False),
+    Column("revoked_at", UTCDateTime, nullable=True),
+    Column("revoked_reason", String(500), nullable=True),
+    Column("created_at", UTCDateTime, nullable=False),
+)
+
+grants = Table(
+    "grants",
+    metadata,
+    Column("id", BigId, primary_key=True, autoincrement=True),
+    Column("partner_id", String(18), ForeignKey("partners.id"), nullable=False),
+    Column("operation", String(100), nullable=False),
+    Column("expires_at", UTCDateTime, nullable=True),
+    Column("created_at", UTCDateTime, nullable=False),
+    Column("created_by", String(100), nullable=True),
+    UniqueConstraint("partner_id", "operation", name="uq_grants_partner_operation"),
+)
+
+admin_tokens = Table(
+    "admin_tokens",
+    metadata,
+    Column("id", String(40), primary_key=True),
+    Column("name", String(200), nullable=False),
+    Column("role", String(16), nullable=False),
+    Column("token_hash", String(64), nullable=False, unique=True),
+    Column("created_at", UTCDateTime, nullable=False),
+    Column("expires_at", UTCDateTime, nullable=True),
+    Column("revoked_at", UTCDateTime, nullable=True),
+    Column("last_used_at", UTCDateTime, nullable=True),
+    Column("created_by", String(100), nullable=True),
+)
+
+# Append-only: the application never updates or deletes rows (PostgreSQL enforces it with a
+# trigger, see the migration).
+audit_events = Table(
+    "audit_events",
+    metadata,
+    Column("seq", BigId, primary_key=True, autoincrement=True),
+    Column("at", UTCDateTime, nullable=False),
+    Column("actor", String(100), nullable=False),
+    Column("actor_role", String(16), nullable=False),
+    Column("action", String(60), nullable=False),
+    Column("target_type", String(40), nullable=False),
+    Column("target_id", String(200), nullable=True),
+    Column("outcome", String(16), nullable=False),
+    Column("before", JSON, nullable=True),
+    Column("after", JSON, nullable=True),
+    Column("detail", String(500), nullable=True),
+    Column("request_id", String(64), nullable=True),
+    Index("ix_audit_events_at", "at"),
+    Index("ix_audit_events_actor", "actor"),
+)
+
+# Fixed-window counters shared by every gateway process.
+rate_windows = Table(
+    "rate_windows",
+    metadata,
+    Column("bucket", String(100), primary_key=True),
+    Column("window_start", BigInteger, primary_key=True),
+    Column("count", Integer, nullable=False),
+)

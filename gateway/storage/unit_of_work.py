@@ -1,0 +1,51 @@
+"""The SQL unit of work: one transaction, with every repository bound to it."""
+
+from __future__ import annotations
+
+from sqlalchemy import Connection, Engine
+
+from . import repositories as r
+
+
+class SqlUnitOfWork:
+    """``with uow:`` opens a transaction; it commits on a clean exit and rolls back on error."""
+
+    def __init__(self, engine: Engine) -> None:
+        self._engine = engine
+        self._conn: Connection | None = None
+
+    def __enter__(self) -> "SqlUnitOfWork":
+        self._conn = self._engine.connect()
+        self._transaction = self._conn.begin()
+        conn = self._conn
+        self.partners = r.PartnerRepository(conn)
+        self.keys = r.KeyRepository(conn)
+        self.grants = r.GrantRepository(conn)
+        self.tokens = r.AdminTokenRepository(conn)
+        self.audit = r.AuditRepository(conn)
+        self.rate_windows = r.RateWindowRepository(conn)
+        return self
+
+    @property
+    def connection(self) -> Connection:
+        assert self._conn is not None, "unit of work used outside 'with'"
+        return self._conn
+
+    def __exit__(self, exc_type, exc, tb) -> None:
+        try:
+            if exc_type is None:
+                self._transaction.commit()
+            else:
+                self._transaction.rollback()
+        finally:
+            assert self._conn is not None
+            self._conn.close()
+            self._conn = None
+
+
+class SqlUnitOfWorkFactory:
+    def __init__(self, engine: Engine) -> None:
+        self.engine = engine
+
+    def __call__(self) -> SqlUnitOfWork:
+        return SqlUnitOfWork(self.engine)
