@@ -1,0 +1,1 @@
+"""The HTTP edge: connexion app assembly, problem+json, middleware and thin handlers."""

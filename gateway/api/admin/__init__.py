@@ -1,0 +1,1 @@
+"""Admin API handlers: parse, call a use case through ``AdminActions``, present."""

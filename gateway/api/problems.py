@@ -1,0 +1,132 @@
+"""Every error becomes an RFC 9457 ``application/problem+json`` response, here and only here.
+
+``type`` is a stable URI per kind of problem (``urn:govgate:problem:<kind>``, listed in
+docs/problems.md); ``reason`` is the finer machine slug; ``request_id`` lets an operator find the
+log line. Nothing from a Python exception (messages of foreign errors, tracebacks, class names)
+reaches the caller.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+
+from connexion.exceptions import (
+    ExtraParameterProblem,
+    NonConformingResponse,
+    OAuthProblem,
+    ProblemException,
+    UnsupportedMediaTypeProblem,
+)
+from connexion.lifecycle import ConnexionRequest, ConnexionResponse
+from starlette.exceptions import HTTPException
+
+from .. import errors as e
+
+log = logging.getLogger("govgate.problems")
+
+PROBLEM_JSON = "application/problem+json"
+
+KINDS: dict[int, tuple[str, str]] = {
+    400: ("invalid-request", "The request is malformed"),
+    401: ("unauthenticated", "Authentication failed"),
+    403: ("forbidden", "Not allowed"),
+    404: ("not-found", "Not found"),
+    405: ("method-not-allowed", "Method not allowed"),
+    409: ("conflict", "Conflict with the current state"),
+    413: ("payload-too-large", "Request body too large"),
+    415: ("unsupported-media-type", "Unsupported media type"),
+    422: ("validation-failed", "The request content is not acceptable"),
+    429: ("rate-limited", "Too many requests"),
+    500: ("internal-error", "Internal error"),
+    503: ("unavailable", "Service unavailable"),
+    504: ("upstream-timeout", "A partner system did not answer in time"),
+}
+
+
+def problem_body(status: int, reason: str, detail: str, request_id: str | None, **extra) -> dict:
+    kind, title = KINDS.get(status, KINDS[500] if status >= 500 else KINDS[400])
+    body = {
+        "type": f"urn:govgate:problem:{kind}",
+        "title": title,
+        "status": status,
+        "detail": detail,
+        "reason": reason,
+    }
+    if request_id:
+        body["request_id"] = request_id
+    body.update({k: v for k, v in extra.items() if v is not None})
+    return body
+
+
+def problem_response(status: int, reason: str, detail: str, request_id: str | None, *, headers=None, **extra):
+    body = json.dumps(problem_body(status, reason, detail, request_id, **extra), ensure_ascii=False)
+    return ConnexionResponse(
+        status_code=status, mimetype=PROBLEM_JSON, content_type=PROBLEM_JSON,
+        body=body.encode(), headers=headers or {},
+    )
+
+
+def _request_id(request: ConnexionRequest) -> str | None:
+    return request.scope.get("govgate.request_id")
+
+
+def govgate_error(request: ConnexionRequest, exc: e.GovgateError) -> ConnexionResponse:
+    headers = {}
+    extra: dict = {}
+    if isinstance(exc, e.InvalidInput) and exc.errors:
+        prefix = "" if getattr(exc, "pointers_absolute", False) else "/body"
+        extra["errors"] = [{"pointer": prefix + f.pointer, "detail": f.detail} for f in exc.errors]
+    if isinstance(exc, (e.RateLimited, e.Unavailable)):
+        headers["Retry-After"] = str(exc.retry_after)
+    if isinstance(exc, e.Unauthenticated) and request.scope.get("govgate.auth") == "bearer":
+        headers["WWW-Authenticate"] = 'Bearer realm="govgate-admin"'
+    if exc.status >= 500:
+        log.error("request failed: %s (%s)", exc.reason, exc.detail, extra={"request_id": _request_id(request)})
+    return problem_response(exc.status, exc.reason, exc.detail, _request_id(request), headers=headers, **extra)
+
+
+def connexion_problem(request: ConnexionRequest, exc: ProblemException) -> ConnexionResponse:
+    """Connexion's own problems (routing, media types, security), in our shape."""
+    status = exc.status or 500
+    if isinstance(exc, ExtraParameterProblem):
+        reason, detail = "unknown_parameter", str(exc.detail)
+    elif isinstance(exc, UnsupportedMediaTypeProblem):
+        reason, detail = "unsupported_media_type", "the Content-Type of the request is not accepted here"
+    elif isinstance(exc, OAuthProblem):
+        reason, detail = "credentials_missing", "send an admin token: Authorization: Bearer ggat_…"
+    elif isinstance(exc, NonConformingResponse):
+        log.error("response does not conform to the contract: %s", exc.detail,
+                  extra={"request_id": _request_id(request)})
+        reason, detail = "response_nonconforming", "the gateway produced a response outside its contract"
+    elif status >= 500:
+        log.error("connexion problem %s: %s", status, exc.detail, extra={"request_id": _request_id(request)})
+        reason, detail = "internal_error", "an internal error occurred; quote the request_id"
+    else:
+        reason, detail = "invalid_request", str(exc.detail or KINDS.get(status, KINDS[400])[1])
+    headers = dict(exc.headers or {})
+    return problem_response(status, reason, detail, _request_id(request), headers=headers)
+
+
+def http_error(request: ConnexionRequest, exc: HTTPException) -> ConnexionResponse:
+    status = exc.status_code
+    reasons = {404: "route_not_found", 405: "method_not_allowed"}
+    detail = {404: "no such endpoint; see /v1/openapi.json", 405: "this endpoint does not accept that method"}
+    return problem_response(
+        status, reasons.get(status, "http_error"), detail.get(status, KINDS.get(status, KINDS[400])[1]),
+        _request_id(request), headers=dict(exc.headers or {}),
+    )
+
+
+def unexpected(request: ConnexionRequest, exc: Exception) -> ConnexionResponse:
+    request_id = _request_id(request)
+    log.exception("unhandled error", exc_info=exc, extra={"request_id": request_id})
+    return problem_response(500, "internal_error", "an internal error occurred; quote the request_id", request_id)
+
+
+def register(app) -> None:
+    """Error handlers on the connexion app (not the inner Flask app), most specific first."""
+    app.add_error_handler(e.GovgateError, govgate_error)
+    app.add_error_handler(ProblemException, connexion_problem)
+    app.add_error_handler(HTTPException, http_error)
+    app.add_error_handler(Exception, unexpected)

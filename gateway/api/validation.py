@@ -1,0 +1,114 @@
+"""Connexion validators that report every bad field with a JSON Pointer.
+
+Pointers are rooted in the request viewed as one document: ``/body/...`` for body fields,
+``/query/<name>``, ``/path/<name>`` and ``/header/<name>`` for parameters.
+"""
+
+from __future__ import annotations
+
+import json
+
+from connexion.datastructures import MediaTypeDict
+from connexion.exceptions import BadRequestProblem, ExtraParameterProblem
+from connexion.lifecycle import ConnexionRequest
+from connexion.validators import VALIDATOR_MAP, JSONRequestBodyValidator, ParameterValidator
+
+from ..errors import FieldError, InvalidInput
+
+MAX_ERRORS = 50
+
+
+def _escape(token) -> str:
+    return str(token).replace("~", "~0").replace("/", "~1")
+
+
+def _pointer(root: str, path) -> str:
+    return root + "".join("/" + _escape(p) for p in path)
+
+
+def _field_errors(error) -> list[FieldError]:
+    base = list(error.absolute_path)
+    if error.validator == "required":
+        instance = error.instance if isinstance(error.instance, dict) else {}
+        return [
+            FieldError(_pointer("/body", [*base, name]), "is required")
+            for name in error.validator_value
+            if name not in instance
+        ]
+    if error.validator == "additionalProperties" and isinstance(error.instance, dict):
+        allowed = set(error.schema.get("properties", {}))
+        return [
+            FieldError(_pointer("/body", [*base, name]), "is not a known field")
+            for name in error.instance
+            if name not in allowed
+        ]
+    return [FieldError(_pointer("/body", base), error.message[:300])]
+
+
+class PointingJSONBodyValidator(JSONRequestBodyValidator):
+    async def _parse(self, stream, scope):
+        raw = b"".join([chunk async for chunk in stream])
+        if not raw:
+            return None
+        try:
+            return json.loads(raw.decode(self._encoding))
+        except (UnicodeDecodeError, json.JSONDecodeError) as exc:
+            where = f" at line {exc.lineno} column {exc.colno}" if hasattr(exc, "lineno") else ""
+            raise InvalidInput(
+                f"the body is not valid JSON{where}", reason="malformed_json", status=400
+            ) from None
+
+    def _validate(self, body):
+        if body is None:
+            if not self._nullable:
+                raise InvalidInput("the request needs a JSON body", reason="body_missing", status=400)
+            return None
+        errors: list[FieldError] = []
+        for error in self._validator.iter_errors(body):
+            errors.extend(_field_errors(error))
+            if len(errors) >= MAX_ERRORS:
+                break
+        if errors:
+            errors.sort(key=lambda f: f.pointer)
+            raise InvalidInput(
+                "the body does not match the contract", reason="schema_violation",
+                errors=errors, status=400, pointers_absolute=True,
+            )
+        return None
+
+
+class PointingParameterValidator(ParameterValidator):
+    def validate_request(self, request: ConnexionRequest) -> None:
+        errors: list[FieldError] = []
+        if self.strict_validation:
+            extra = self.validate_query_parameter_list(request, security_params=self.security_query_params)
+            errors += [FieldError(f"/query/{_escape(name)}", "is not a known parameter") for name in extra]
+        checks = {
+            "query": self.validate_query_parameter,
+            "path": self.validate_path_parameter,
+            "header": self.validate_header_parameter,
+            "cookie": self.validate_cookie_parameter,
+        }
+        for location, check in checks.items():
+            for param in self.parameters.get(location, []):
+                try:
+                    message = check(param, request)
+                except (BadRequestProblem, ExtraParameterProblem) as problem:
+                    message = str(problem.detail)
+                if message:
+                    name = param["name"].lower() if location == "header" else param["name"]
+                    errors.append(FieldError(f"/{location}/{_escape(name)}", str(message)[:300]))
+        if errors:
+            raise InvalidInput(
+                "parameters do not match the contract", reason="parameter_invalid",
+                errors=errors, status=400, pointers_absolute=True,
+            )
+
+
+def validator_map() -> dict:
+    validators = dict(VALIDATOR_MAP)
+    body = MediaTypeDict(dict(VALIDATOR_MAP["body"]))
+    body["*/*json"] = PointingJSONBodyValidator
+    validators["body"] = body
+    validators["parameter"] = PointingParameterValidator
+    return validators

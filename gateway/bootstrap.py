@@ -1,0 +1,100 @@
+"""The composition root: the one place that builds concrete adapters and wires them together.
+
+``build_container(settings)`` gives the CLI and the web app the same services;
+``create_app(settings)`` wraps them in the connexion application.
+"""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass
+from datetime import datetime, timezone
+from typing import Callable
+
+from sqlalchemy import Engine
+
+from . import contract
+from .services.admin import AdminActions
+from .services.grants import AccessRights
+from .services.partners import EndpointPolicy, PartnerRegistry
+from .services.ratelimit import RateLimiter
+from .settings import Settings
+from .storage.database import make_engine
+from .storage.unit_of_work import SqlUnitOfWorkFactory
+
+
+def utc_now() -> datetime:
+    return datetime.now(timezone.utc)
+
+
+# Partner formats served by adapters; the adapter registry fills this in as adapters land.
+ADAPTER_FORMATS: frozenset[str] = frozenset()
+
+
+@dataclass
+class Container:
+    settings: Settings
+    engine: Engine
+    uow: SqlUnitOfWorkFactory
+    clock: Callable[[], datetime]
+    admin: AdminActions
+    partners: PartnerRegistry
+    access: AccessRights
+    admin_rate_limiter: RateLimiter
+
+    def close(self) -> None:
+        self.engine.dispose()
+
+
+def build_container(settings: Settings, *, clock: Callable[[], datetime] = utc_now) -> Container:
+    engine = make_engine(settings.effective_database_url)
+    uow = SqlUnitOfWorkFactory(engine)
+    return Container(
+        settings=settings,
+        engine=engine,
+        uow=uow,
+        clock=clock,
+        admin=AdminActions(uow, clock),
+        partners=PartnerRegistry(EndpointPolicy(settings.allow_loopback_http), ADAPTER_FORMATS),
+        access=AccessRights(contract.operation_catalogue(contract.load_spec())),
+        admin_rate_limiter=RateLimiter(
+            uow, clock, limit=settings.admin_rate_limit, window=settings.admin_rate_window_seconds
+        ),
+    )
+
+
+def create_app(settings: Settings, container: Container | None = None):
+    """The ASGI application (a connexion FlaskApp) for ``settings``."""
+    from connexion import FlaskApp
+    from connexion.middleware import MiddlewarePosition
+    from connexion.options import SwaggerUIOptions
+
+    from .api import problems
+    from .api.middleware import RequestContextMiddleware
+    from .api.validation import validator_map
+
+    container = container or build_container(settings)
+    app = FlaskApp(__name__, specification_dir=str(contract.SPEC_DIR))
+    app.add_api(
+        contract.SPEC_FILE,
+        strict_validation=True,
+        validate_responses=settings.validate_responses,
+        validator_map=validator_map(),
+        swagger_ui_options=SwaggerUIOptions(swagger_ui=True, spec_path="/openapi.json"),
+    )
+    app.add_middleware(
+        RequestContextMiddleware,
+        position=MiddlewarePosition.BEFORE_EXCEPTION,
+        container=container,
+        max_body_bytes=settings.max_body_bytes,
+    )
+    problems.register(app)
+    app.app.extensions["govgate"] = container
+    app.container = container  # type: ignore[attr-defined]
+    logging.getLogger("govgate").setLevel(settings.log_level)
+    return app
+
+
+def asgi_app():
+    """Entry point for ASGI servers (``uvicorn --factory gateway.bootstrap:asgi_app``)."""
+    return create_app(Settings.from_env())

@@ -1,0 +1,114 @@
+"""Shared fixtures: the real app, built through the factory, on SQLite and (when
+GOVGATE_TEST_DATABASE_URL is set) on a throwaway PostgreSQL database."""
+
+from __future__ import annotations
+
+import os
+import uuid
+from datetime import datetime, timedelta, timezone
+
+import pytest
+from sqlalchemy import create_engine, text
+
+from gateway.bootstrap import build_container, create_app
+from gateway.services import tokens
+from gateway.settings import Settings
+from gateway.storage import migrate
+
+PG_URL = os.environ.get("GOVGATE_TEST_DATABASE_URL", "")
+
+
+class Clock:
+    """A settable clock, so tests move time instead of sleeping."""
+
+    def __init__(self) -> None:
+        self.now = datetime(2026, 3, 2, 9, 0, tzinfo=timezone.utc)
+
+    def __call__(self) -> datetime:
+        return self.now
+
+    def advance(self, **delta) -> None:
+        self.now += timedelta(**delta)
+
+
+def _postgres_database(base_url: str):
+    """Create a throwaway database next to ``base_url``; return its URL and a dropper."""
+    name = "govgate_test_" + uuid.uuid4().hex[:12]
+    admin = create_engine(base_url.replace("postgresql://", "postgresql+psycopg://", 1),
+                          isolation_level="AUTOCOMMIT")
+    with admin.connect() as conn:
+        conn.execute(text(f'CREATE DATABASE "{name}"'))
+    url = base_url.rsplit("/", 1)[0] + "/" + name
+
+    def drop() -> None:
+        with admin.connect() as conn:
+            conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+        admin.dispose()
+
+    return url, drop
+
+
+BACKENDS = ["sqlite"] + (["postgresql"] if PG_URL else [])
+
+
+@pytest.fixture(params=BACKENDS)
+def database_url(request, tmp_path):
+    if request.param == "sqlite":
+        yield f"sqlite:///{tmp_path / 'govgate.db'}"
+        return
+    url, drop = _postgres_database(PG_URL)
+    yield url
+    drop()
+
+
+@pytest.fixture
+def clock():
+    return Clock()
+
+
+@pytest.fixture
+def settings(database_url, tmp_path):
+    return Settings(
+        data_dir=tmp_path, database_url=database_url, validate_responses=True,
+        allow_loopback_http=True, admin_rate_limit=1000,
+    )
+
+
+@pytest.fixture
+def container(settings, clock):
+    c = build_container(settings, clock=clock)
+    migrate.upgrade(c.engine)
+    yield c
+    c.close()
+
+
+@pytest.fixture
+def app(settings, container):
+    return create_app(settings, container)
+
+
+@pytest.fixture
+def client(app):
+    return app.test_client()
+
+
+def issue_token(container, role: str, name: str | None = None, expires_at=None) -> str:
+    with container.uow() as uow:
+        issued, _, _ = tokens.issue(uow, name or f"{role} token", role, expires_at,
+                                    container.clock(), "test")
+    return issued.secret
+
+
+@pytest.fixture
+def admin_headers(container):
+    return {"Authorization": "Bearer " + issue_token(container, "admin")}
+
+
+@pytest.fixture
+def operator_headers(container):
+    return {"Authorization": "Bearer " + issue_token(container, "operator")}
+
+
+@pytest.fixture
+def auditor_headers(container):
+    return {"Authorization": "Bearer " + issue_token(container, "auditor")}
