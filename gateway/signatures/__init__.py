@@ -6,6 +6,7 @@ See docs/signing-profile.md for what is signed and checked. The public surface:
 
 from gateway.signatures.digest import content_digest, verify_content_digest
 from gateway.signatures.errors import KeyRefused, Rejection, SignatureRejected
+from gateway.signatures.fields import tagged_label
 from gateway.signatures.keys import PublicKeyInfo, jwks_document, keys_from_jwks, load_public_key
 from gateway.signatures.message import Headers, HttpRequest, HttpResponse
 from gateway.signatures.ports import (
@@ -26,6 +27,7 @@ from gateway.signatures.verifier import (
     VerifiedMessage,
     VerifiedRequest,
     VerifiedResponse,
+    static_key_resolver,
 )
 
 __all__ = [
@@ -59,5 +61,7 @@ __all__ = [
     "jwks_document",
     "keys_from_jwks",
     "load_public_key",
+    "static_key_resolver",
+    "tagged_label",
     "verify_content_digest",
 ]

@@ -55,6 +55,20 @@ def select_signature(headers: Headers, tag: str) -> SignatureEntry:
     return _entry(label, inputs[label], signatures[label])
 
 
+def tagged_label(headers: Headers, tag: str) -> str | None:
+    """The label of the signature tagged ``tag``, even if that signature is invalid, or None.
+
+    For signing the answer to a rejected request: the receipt still binds the signature that
+    was presented (``"signature";req;key=<label>``), so the partner can match it up.
+    """
+    try:
+        inputs, signatures = _parsed_fields(headers)
+    except SignatureRejected:
+        return None
+    tagged = [label for label, (_value, params) in inputs.items() if params.get("tag") == tag]
+    return tagged[0] if len(tagged) == 1 and tagged[0] in signatures else None
+
+
 def signature_by_label(headers: Headers, label: str) -> SignatureEntry:
     """The signature under ``label``, for messages signed outside the profile (e.g. RFC test
     vectors, which carry no tag). Never use it to pick the signature to trust: labels are not

@@ -68,6 +68,10 @@ class RequestSigner:
         self._key, self._tag, self._label, self._clock = key, tag, label, clock
         self._nonce_factory, self._include_alg, self._digest_alg = nonce_factory, include_alg, digest_algorithm
 
+    @property
+    def label(self) -> str:
+        return self._label
+
     def sign(self, request: HttpRequest) -> SignatureFields:
         """Raises ``ValueError`` if the request lacks a field the profile covers
         (Content-Type with content, Idempotency-Key on POST)."""

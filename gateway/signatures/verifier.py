@@ -17,6 +17,7 @@ gets ``nonce_replayed``).
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
 
 from gateway.signatures import checks
@@ -24,6 +25,7 @@ from gateway.signatures.digest import verify_content_digest
 from gateway.signatures.errors import Rejection, SignatureRejected
 from gateway.signatures.components import SignatureBase
 from gateway.signatures.fields import SignatureEntry, select_signature
+from gateway.signatures.keys import PublicKeyInfo
 from gateway.signatures.message import HttpRequest, HttpResponse
 from gateway.signatures.ports import Clock, KeyResolver, NonceStore, RegisteredKey, utc_now
 from gateway.signatures.profile import (
@@ -164,3 +166,15 @@ def _verified(
         signature=entry.signature,
         content_digest=digest,
     )
+
+
+def static_key_resolver(keys: Mapping[str, PublicKeyInfo], owner: str) -> KeyResolver:
+    """A resolver over a fixed key set, e.g. the gateway's JWKS as a partner has fetched it.
+
+    Published keys carry no validity period: a rotated-out key stays published so that old
+    receipts still verify, and the ``created`` window bounds how old a fresh receipt may be.
+    """
+    registered = {
+        kid: RegisteredKey(kid, owner, info.algorithm, info.key) for kid, info in keys.items()
+    }
+    return registered.get

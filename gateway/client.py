@@ -1,0 +1,183 @@
+"""A partner's client for the gateway: signs every request and checks every receipt.
+
+Partners (and the gateway's own integration tests) use it on ``requests``:
+
+    client = PartnerClient("https://gateway.example.gov.cn", SigningKey.from_pem(pem, "hrss-2025"),
+                           gateway_keys=keys_from_jwks(published_jwks))
+    result = client.post("/v1/deferrals", json={...})
+    result.receipt.signature      # the gateway's signed proof of what it received and answered
+
+Requests are signed by ``GovgateSigningAuth`` (usable on its own as ``requests`` auth): it adds
+Content-Digest over the exact bytes sent, an Idempotency-Key on POST, and a signature with a
+fresh nonce and ``created``. Responses must carry the gateway's signature bound to that
+request, verified against the gateway's published keys; otherwise ``SignatureRejected`` is
+raised and the response is not handed back as if it were trustworthy.
+"""
+
+from __future__ import annotations
+
+import json as jsonlib
+import uuid
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
+from typing import Any
+from urllib.parse import urljoin
+
+import requests
+
+from gateway.errors import Unavailable
+from gateway.signatures import (
+    HttpRequest,
+    HttpResponse,
+    PublicKeyInfo,
+    RequestSigner,
+    ResponseVerifier,
+    SigningKey,
+    VerifiedResponse,
+    keys_from_jwks,
+    static_key_resolver,
+)
+from gateway.signatures.ports import Clock, utc_now
+from gateway.signatures.verifier import VerificationWindow
+
+DEFAULT_TIMEOUT = (3.05, 30.0)  # (connect, read) seconds
+JWKS_PATH = "/.well-known/jwks.json"
+
+
+def _new_idempotency_key() -> str:
+    return str(uuid.uuid4())
+
+
+class GovgateSigningAuth(requests.auth.AuthBase):
+    """``requests`` auth that signs each prepared request per the govgate profile."""
+
+    def __init__(
+        self, signer: RequestSigner, *, idempotency_keys: Callable[[], str] = _new_idempotency_key
+    ) -> None:
+        self.signer = signer
+        self._idempotency_keys = idempotency_keys
+
+    def __call__(self, prepared: requests.PreparedRequest) -> requests.PreparedRequest:
+        if prepared.method == "POST" and "Idempotency-Key" not in prepared.headers:
+            prepared.headers["Idempotency-Key"] = self._idempotency_keys()
+        fields = self.signer.sign(as_http_request(prepared))
+        for name, value in fields.headers():
+            prepared.headers[name] = value
+        return prepared
+
+
+def as_http_request(prepared: requests.PreparedRequest) -> HttpRequest:
+    body = prepared.body
+    if body is None:
+        content = b""
+    elif isinstance(body, bytes):
+        content = body
+    elif isinstance(body, str):
+        content = body.encode("utf-8")
+    else:  # a stream or generator cannot be digested before it is sent
+        raise TypeError("signed requests need their body as bytes")
+    return HttpRequest(str(prepared.method), str(prepared.url), list(prepared.headers.items()), content)
+
+
+def as_http_response(response: requests.Response) -> HttpResponse:
+    return HttpResponse(response.status_code, list(response.headers.items()), response.content)
+
+
+@dataclass(frozen=True)
+class SignedResponse:
+    """A gateway response whose receipt signature has been verified."""
+
+    response: requests.Response
+    receipt: VerifiedResponse
+
+    @property
+    def status(self) -> int:
+        return self.response.status_code
+
+    def json(self) -> Any:
+        return self.response.json()
+
+
+class PartnerClient:
+    def __init__(
+        self,
+        base_url: str,
+        signing_key: SigningKey,
+        gateway_keys: Mapping[str, PublicKeyInfo],
+        *,
+        session: requests.Session | None = None,
+        timeout: tuple[float, float] = DEFAULT_TIMEOUT,
+        clock: Clock = utc_now,
+        window: VerificationWindow = VerificationWindow(),
+    ) -> None:
+        self._base_url = base_url.rstrip("/") + "/"
+        self._session = session or requests.Session()
+        self._timeout = timeout
+        self._signer = RequestSigner(signing_key, clock=clock)
+        self._auth = GovgateSigningAuth(self._signer)
+        self._receipts = ResponseVerifier(
+            static_key_resolver(gateway_keys, owner="govgate"), clock=clock, window=window
+        )
+
+    @classmethod
+    def from_published_keys(
+        cls, base_url: str, signing_key: SigningKey, *, session: requests.Session | None = None, **options: Any
+    ) -> PartnerClient:
+        """Fetch the gateway's JWKS (unauthenticated) and build a client that trusts it."""
+        session = session or requests.Session()
+        timeout = options.get("timeout", DEFAULT_TIMEOUT)
+        response = _send(session.get, urljoin(base_url.rstrip("/") + "/", JWKS_PATH.lstrip("/")), timeout=timeout)
+        response.raise_for_status()
+        return cls(base_url, signing_key, keys_from_jwks(response.json()), session=session, **options)
+
+    def get(self, path: str, **kwargs: Any) -> SignedResponse:
+        return self.request("GET", path, **kwargs)
+
+    def post(self, path: str, **kwargs: Any) -> SignedResponse:
+        return self.request("POST", path, **kwargs)
+
+    def request(
+        self,
+        method: str,
+        path: str,
+        *,
+        json: Any = None,
+        content: bytes | None = None,
+        content_type: str | None = None,
+        params: Mapping[str, str] | None = None,
+        headers: Mapping[str, str] | None = None,
+        idempotency_key: str | None = None,
+    ) -> SignedResponse:
+        """Send a signed request; raise ``SignatureRejected`` if the receipt does not verify and
+        ``Unavailable`` if the gateway cannot be reached. Error statuses are returned, signed."""
+        fields = dict(headers or {})
+        if json is not None:
+            # Serialise here so that the digest covers exactly the bytes on the wire.
+            content = jsonlib.dumps(json, ensure_ascii=False, separators=(",", ":")).encode("utf-8")
+            content_type = content_type or "application/json"
+        if content_type is not None:
+            fields["Content-Type"] = content_type
+        if idempotency_key is not None:
+            fields["Idempotency-Key"] = idempotency_key
+        response = _send(
+            self._session.request,
+            method.upper(),
+            urljoin(self._base_url, path.lstrip("/")),
+            data=content,
+            params=params,
+            headers=fields,
+            auth=self._auth,
+            timeout=self._timeout,
+        )
+        request = as_http_request(response.request)
+        receipt = self._receipts.verify(as_http_response(response), request, self._signer.label)
+        return SignedResponse(response, receipt)
+
+
+def _send(send: Callable[..., requests.Response], *args: Any, **kwargs: Any) -> requests.Response:
+    try:
+        return send(*args, **kwargs)
+    except requests.Timeout as exc:
+        raise Unavailable("The gateway did not answer in time.", reason="gateway_timeout", status=504) from exc
+    except requests.ConnectionError as exc:
+        raise Unavailable("The gateway could not be reached.", reason="gateway_unreachable") from exc
