@@ -11,24 +11,27 @@ as OpenSSL 3 writes them (SPKI with the SM2 curve OID, PKCS#8); the test suite c
 both ways with ``openssl dgst -sm3 -sign/-verify -sigopt distid:…``. SM3 comes from
 ``cryptography``; errors are in :mod:`gateway.gmcrypto.errors`.
 
-Backend choice (measured with ``bench/sm2.py``, 1 KiB message, 2-core machine, per second):
+Backend choice (``bench/sm2.py``, 1 KiB message, 2-core machine shared with other work, so
+ranges over three runs; per second):
 
-    library                      user ID        sign     verify   maintained
-    gmssl-pyx 2.1 (digest API)   any (Z_A here) ~2,100    ~1,000   yes, 2.1.0 released 2026
-    gmssl-pyx 2.1 (message API)  any              ~240    ~1,000
-    tongsuopy 1.0.1              default only   ~1,950    ~1,600   last release 2023-02, bundles
-                                                                   Tongsuo 8.3 (OpenSSL 1.1.1)
-    gmssl-fast 0.1.0             default only     ~630      ~380   new, single release
-    snowland-smx 1.1 (pysmx)     any               ~70        ~85   pure Python
-    gmssl 3.2.2                  hard-coded        ~48        ~32   pure Python
+    library                       user ID          sign           verify     maintained
+    gmssl-pyx 2.1 via this API    any (Z_A here)   2,000–3,300    800–1,400  2.1.0 released 2026
+    gmssl-pyx 2.1 message API     any              200–300        700–1,000
+    tongsuopy 1.0.1               default only     1,350–2,000    1,450–1,700  last release 2023-02,
+                                                                     bundles Tongsuo (OpenSSL 1.1.1)
+    gmssl-fast 0.1.0              default only     ~650           ~360       one release, new
+    snowland-smx 1.1 (pysmx)      any              70–120         55–120     pure Python
+    gmssl 3.2.2                   hard-coded       30–75          30–45      pure Python
 
-``gmssl-pyx`` wraps GmSSL 3.2 (the reference national-crypto library) as a C extension with
-cp38–cp314 wheels and no system dependency, and exposes digest signing with any user ID through
-its public API. We compute ``e = SM3(Z_A ‖ M)`` ourselves and sign ``e``, which frees the user
-ID and is ten times faster than its message API. ``tongsuopy`` verifies faster, but its public
-API cannot take a user ID other than the default (banks need one), it has not been released
-since 2023 and carries its own OpenSSL fork; the pure-Python options are 30× slower. The backend
-is one private module (``_backend_gmssl``): swapping it touches nothing else.
+``gmssl-pyx`` wraps GmSSL 3 (the reference national-crypto library, statically linked) as a C
+extension with manylinux wheels (cp311 x86_64 among them) and no system dependency, and its
+public API signs and verifies a digest. We compute ``e = SM3(Z_A ‖ M)`` ourselves and sign
+``e``: that frees the user ID and is ten times faster than its own message API. ``tongsuopy``
+verifies up to twice as fast, but its public API signs only under the default user ID
+(``EVP_DigestSign`` without a distid; banks need their own), it has not been released since
+2023 and carries its own OpenSSL fork; the pure-Python options are 20–50× slower.
+Verification at ~1,000/s is far above the partner message rates a gateway sees. The backend is
+one private module (``_backend_gmssl``): swapping it touches nothing else.
 """
 
 from __future__ import annotations

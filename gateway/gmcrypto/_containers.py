@@ -9,13 +9,21 @@ and scalar validity are checked by the caller.
 from __future__ import annotations
 
 from gateway.gmcrypto import _der
-from gateway.gmcrypto._der import BIT_STRING, INTEGER, OBJECT_IDENTIFIER, OCTET_STRING, SEQUENCE
-from gateway.gmcrypto._der import DerError as DerError
+from gateway.gmcrypto._der import (
+    BIT_STRING,
+    INTEGER,
+    OBJECT_IDENTIFIER,
+    OCTET_STRING,
+    SEQUENCE,
+    DerError,
+)
 
 EC_PUBLIC_KEY_OID = bytes.fromhex("2a8648ce3d0201")  # 1.2.840.10045.2.1
 SM2_CURVE_OID = bytes.fromhex("2a811ccf5501822d")  # 1.2.156.10197.1.301
 _ALGORITHM = _der.encode(
-    SEQUENCE, _der.encode(OBJECT_IDENTIFIER, EC_PUBLIC_KEY_OID) + _der.encode(OBJECT_IDENTIFIER, SM2_CURVE_OID)
+    SEQUENCE,
+    _der.encode(OBJECT_IDENTIFIER, EC_PUBLIC_KEY_OID)
+    + _der.encode(OBJECT_IDENTIFIER, SM2_CURVE_OID),
 )
 _PRIVATE_SCALAR_SIZE = 32
 

@@ -66,7 +66,11 @@ def read_single(data: bytes, tag: int) -> bytes:
 
 
 def read_small_int(content: bytes) -> int:
-    if not content or len(content) > 8 or (len(content) > 1 and content[0] == 0 and content[1] < 0x80):
+    if (
+        not content
+        or len(content) > 8
+        or (len(content) > 1 and content[0] == 0 and content[1] < 0x80)
+    ):
         raise DerError("bad INTEGER")
     return int.from_bytes(content, "big", signed=True)
 

@@ -16,6 +16,7 @@ import re
 from gateway.gmcrypto import _backend_gmssl as backend
 from gateway.gmcrypto import _containers
 from gateway.gmcrypto._curve import is_on_curve, is_valid_private_scalar, signer_digest
+from gateway.gmcrypto._der import DerError
 from gateway.gmcrypto.errors import Sm2KeyMalformed, Sm2SignatureInvalid
 from gateway.gmcrypto.settings import DEFAULT_SETTINGS, PublicKeyEncoding, Sm2Settings
 from gateway.gmcrypto.signature import decode_signature, encode_signature
@@ -79,7 +80,7 @@ class Sm2PublicKey:
         """From a DER SubjectPublicKeyInfo."""
         try:
             point = _containers.decode_spki(der)
-        except _containers.DerError as exc:
+        except DerError as exc:
             raise Sm2KeyMalformed(f"SM2 public key: {exc}") from exc
         return cls.from_point(point)
 
@@ -155,7 +156,9 @@ class Sm2PrivateKey:
         self._d = bytes(private_d)
         self._public = public_key
         probe = bytes(32)
-        if not backend.verify_digest(public_key.to_xy(), probe, backend.sign_digest(self._d, probe)):
+        if not backend.verify_digest(
+            public_key.to_xy(), probe, backend.sign_digest(self._d, probe)
+        ):
             raise Sm2KeyMalformed("SM2 private key does not match the public key stored with it")
 
     @classmethod
@@ -171,7 +174,7 @@ class Sm2PrivateKey:
                 private_d, point = _containers.decode_pkcs8(der)
             else:
                 private_d, point = _containers.decode_sec1(der, curve_known=False)
-        except _containers.DerError as exc:
+        except DerError as exc:
             raise Sm2KeyMalformed(f"SM2 private key: {exc}") from exc
         if point is None:
             # Deriving d·G would need curve arithmetic the backend does not expose.

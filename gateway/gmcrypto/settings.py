@@ -38,7 +38,9 @@ class Sm2Settings:
         if self.signature_encoding not in get_args(SignatureEncoding):
             raise Sm2SettingsInvalid(f"unknown SM2 signature encoding {self.signature_encoding!r}")
         if self.public_key_encoding not in get_args(PublicKeyEncoding):
-            raise Sm2SettingsInvalid(f"unknown SM2 public key encoding {self.public_key_encoding!r}")
+            raise Sm2SettingsInvalid(
+                f"unknown SM2 public key encoding {self.public_key_encoding!r}"
+            )
 
 
 DEFAULT_SETTINGS = Sm2Settings()

@@ -12,8 +12,7 @@ from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric import ec, rsa
 
 from gateway.errors import InvalidInput
-from gateway.gmcrypto import Sm2KeyMalformed, Sm2PrivateKey, Sm2PublicKey
-from gateway.gmcrypto import _containers, _der
+from gateway.gmcrypto import Sm2KeyMalformed, Sm2PrivateKey, Sm2PublicKey, _containers, _der
 from gateway.gmcrypto._curve import N, P
 
 OPENSSL_PKCS8 = """-----BEGIN PRIVATE KEY-----
@@ -196,7 +195,9 @@ def test_bad_private_keys_are_invalid_input(private_d, point, detail):
 
 def test_private_pem_labels():
     with pytest.raises(Sm2KeyMalformed, match="encrypted"):
-        Sm2PrivateKey.from_pem("-----BEGIN ENCRYPTED PRIVATE KEY-----\nMAA=\n-----END ENCRYPTED PRIVATE KEY-----")
+        Sm2PrivateKey.from_pem(
+            "-----BEGIN ENCRYPTED PRIVATE KEY-----\nMAA=\n-----END ENCRYPTED PRIVATE KEY-----"
+        )
     with pytest.raises(Sm2KeyMalformed, match="expected one of"):
         Sm2PrivateKey.from_pem(OPENSSL_PUBLIC)
     with pytest.raises(Sm2KeyMalformed, match="not a PEM document"):

@@ -40,10 +40,12 @@ def _sm2_unavailable_reason() -> str | None:
     if OPENSSL is None:
         return "no openssl binary on PATH"
     probe = subprocess.run(
-        [OPENSSL, "genpkey", "-algorithm", "SM2"], capture_output=True, timeout=30
+        [OPENSSL, "genpkey", "-algorithm", "SM2"], check=False, capture_output=True, timeout=30
     )
     if probe.returncode != 0:
-        version = subprocess.run([OPENSSL, "version"], capture_output=True, text=True).stdout
+        version = subprocess.run(
+            [OPENSSL, "version"], check=False, capture_output=True, text=True
+        ).stdout
         return f"{version.strip()} cannot generate SM2 keys (OpenSSL 3 with SM2 needed)"
     return None
 
@@ -53,8 +55,10 @@ pytestmark = pytest.mark.skipif(_reason is not None, reason=_reason or "")
 
 
 def _distid(user_id: bytes) -> str:
-    return f"hexdistid:{user_id.hex()}" if not user_id.isascii() or b"\x00" in user_id else (
-        f"distid:{user_id.decode()}"
+    return (
+        f"hexdistid:{user_id.hex()}"
+        if not user_id.isascii() or b"\x00" in user_id
+        else (f"distid:{user_id.decode()}")
     )
 
 
@@ -69,7 +73,9 @@ def openssl_key(tmp_path: Path) -> tuple[Path, Path]:
 @pytest.fixture
 def message(tmp_path: Path) -> Path:
     path = tmp_path / "msg"
-    path.write_bytes('<?xml version="1.0" encoding="GBK"?><CFX><HEAD/>纳税人</CFX>'.encode("gbk") * 20)
+    path.write_bytes(
+        '<?xml version="1.0" encoding="GBK"?><CFX><HEAD/>纳税人</CFX>'.encode("gbk") * 20
+    )
     return path
 
 
@@ -80,8 +86,16 @@ def _openssl_sign(key: Path, message: Path, user_id: bytes, out: Path) -> bytes:
 
 def _openssl_verifies(public: Path, message: Path, user_id: bytes, signature: Path) -> bool:
     result = _openssl(
-        "dgst", "-sm3", "-verify", public, "-sigopt", _distid(user_id),
-        "-signature", signature, message, check=False,
+        "dgst",
+        "-sm3",
+        "-verify",
+        public,
+        "-sigopt",
+        _distid(user_id),
+        "-signature",
+        signature,
+        message,
+        check=False,
     )
     assert result.returncode == 0 or b"Verification failure" in result.stdout, result.stderr
     return result.returncode == 0
@@ -128,7 +142,9 @@ def test_openssl_signs_we_verify_and_a_wrong_user_id_fails(openssl_key, message,
 
 
 @pytest.mark.parametrize("user_id", USER_IDS, ids=["default", "bank", "binary"])
-def test_we_sign_openssl_verifies_and_a_wrong_user_id_fails(openssl_key, message, tmp_path, user_id):
+def test_we_sign_openssl_verifies_and_a_wrong_user_id_fails(
+    openssl_key, message, tmp_path, user_id
+):
     private, public = openssl_key
     key = Sm2PrivateKey.from_pem(private.read_text())
     signature = tmp_path / "sig.bin"
