@@ -70,7 +70,7 @@ def test_the_body_is_hashed_through_its_digest(parties):
     ({"body": b"{}"}, "content_digest"),
     ({"response_status": 99}, "response_status"),
     ({"covered_components": {'"@method"': 1}}, "covered_components"),
-    ({"operation": "submit\udc80"}, "non-UTF-8"),
+    ({"operation": "submit\udc80"}, "canonicalise"),
 ])
 def test_append_refuses_malformed_records(parties, change, complaint):
     with pytest.raises(MalformedEvidence, match=complaint):
