@@ -1,0 +1,115 @@
+"""The ``govgate`` command line: run the server, migrate the database, administer partners.
+
+    govgate [--data-dir DIR] [--database-url URL]
+    ├── serve                     run the gateway (uvicorn)
+    ├── db upgrade | current      schema migrations
+    ├── partners add | list | show | update | suspend | activate
+    ├── keys add | list | show | revoke | expire | generate
+    ├── grants add | list | remove | operations
+    ├── admin-token create | list | revoke
+    └── audit list
+
+Every change runs through ``AdminActions`` as ``cli:<os user>`` and is audited like an API call.
+Expected errors are mapped here, in one place, to one ``error: …`` line on stderr: exit 1 when
+the gateway refused or failed, exit 2 for usage and configuration errors.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import click
+from sqlalchemy.exc import DBAPIError, OperationalError
+
+from ..errors import GovgateError, InvalidInput
+from ..settings import SettingsError
+from .session import CliSession
+
+# Error pointers name API fields; say which option the user should fix instead.
+OPTION_FOR_FIELD = {
+    "/id": "--id",
+    "/name": "--name",
+    "/roles": "--role",
+    "/role": "--role",
+    "/division_code": "--division",
+    "/endpoint_url": "--endpoint",
+    "/format": "--format",
+    "/keyid": "--keyid",
+    "/not_before": "--not-before",
+    "/not_after": "--not-after",
+    "/expires_at": "--expires",
+    "/reason": "--reason",
+    "/operation": "OPERATION",
+}
+
+
+def _field_label(pointer: str) -> str:
+    for prefix in (pointer, pointer.rsplit("/", 1)[0]):  # "/roles/1" → "--role"
+        if prefix in OPTION_FOR_FIELD:
+            return OPTION_FOR_FIELD[prefix]
+    return pointer.lstrip("/") or "input"
+
+
+def _fail(lines: list[str], code: int) -> None:
+    for line in lines:
+        click.echo(line, err=True)
+    raise click.exceptions.Exit(code)
+
+
+class GovgateGroup(click.Group):
+    """The root group: turns the gateway's expected errors into one line and an exit code."""
+
+    def invoke(self, ctx: click.Context):
+        try:
+            return super().invoke(ctx)
+        except InvalidInput as error:
+            lines = [f"error: {error.detail} ({error.reason})"]
+            lines += [f"  {_field_label(f.pointer)}: {f.detail}" for f in error.errors]
+            _fail(lines, 1)
+        except GovgateError as error:
+            _fail([f"error: {error.detail} ({error.reason})"], 1)
+        except SettingsError as error:
+            _fail([f"error: {error}"], 2)
+        except (OperationalError, DBAPIError) as error:
+            first = str(error.orig).strip().splitlines()[0] if error.orig else type(error).__name__
+            _fail([f"error: the database cannot be used: {first}"], 1)
+
+
+@click.group(cls=GovgateGroup, context_settings={"help_option_names": ["-h", "--help"]})
+@click.option(
+    "--data-dir", type=click.Path(file_okay=False, path_type=Path), default=None,
+    help="Data directory (overrides GOVGATE_DATA_DIR; holds the default SQLite database).",
+)
+@click.option(
+    "--database-url", default=None, metavar="URL",
+    help="Database URL (overrides GOVGATE_DATABASE_URL), e.g. postgresql://user@host/govgate.",
+)
+@click.pass_context
+def main(ctx: click.Context, data_dir: Path | None, database_url: str | None) -> None:
+    """govgate: the data-exchange gateway's server and administration tool.
+
+    Settings come from GOVGATE_* environment variables; the options above override them.
+    """
+    session = ctx.ensure_object(CliSession)
+    if data_dir is not None:
+        session.overrides["data_dir"] = data_dir
+    if database_url is not None:
+        session.overrides["database_url"] = database_url
+    ctx.call_on_close(session.close)
+
+
+def _register() -> None:
+    from . import audit, db, grants, keys, partners, serve, tokens
+
+    main.add_command(serve.serve)
+    main.add_command(db.db)
+    main.add_command(partners.partners)
+    main.add_command(keys.keys)
+    main.add_command(grants.grants)
+    main.add_command(tokens.admin_token)
+    main.add_command(audit.audit)
+
+
+_register()
+
+__all__ = ["main", "GovgateGroup", "CliSession"]

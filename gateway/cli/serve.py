@@ -1,0 +1,79 @@
+"""``govgate serve``: run the gateway under uvicorn, as in production.
+
+Worker processes build their own app from the environment (``bootstrap.asgi_app`` reads
+``Settings.from_env``), so the options given here reach them as ``GOVGATE_*`` variables.
+"""
+
+from __future__ import annotations
+
+import os
+
+import click
+
+from ..settings import PREFIX, Settings
+from .db import upgrade_schema
+from .session import CliSession
+
+
+def child_environment(settings: Settings) -> dict[str, str]:
+    """The variables that make a worker's ``Settings.from_env()`` equal ``settings``."""
+    env = {
+        "HOST": settings.host,
+        "PORT": str(settings.port),
+        "WORKERS": str(settings.workers),
+        "DATA_DIR": str(settings.data_dir.resolve()),
+    }
+    if settings.database_url:
+        env["DATABASE_URL"] = settings.database_url
+    return {PREFIX + name: value for name, value in env.items()}
+
+
+def listen_url(settings: Settings) -> str:
+    host = f"[{settings.host}]" if ":" in settings.host else settings.host
+    return f"http://{host}:{settings.port}/v1"
+
+
+@click.command()
+@click.option("--host", default=None, help="Address to listen on (GOVGATE_HOST; default 127.0.0.1).")
+@click.option("--port", type=click.IntRange(1, 65535), default=None,
+              help="Port to listen on (GOVGATE_PORT; default 8080).")
+@click.option("--workers", type=click.IntRange(1, 64), default=None,
+              help="Worker processes (GOVGATE_WORKERS; default 1).")
+@click.option("--migrate/--no-migrate", "run_migrations", default=True, show_default=True,
+              help="Upgrade the database schema before starting.")
+@click.pass_obj
+def serve(session: CliSession, host, port, workers, run_migrations) -> None:
+    """Run the gateway's HTTP server (uvicorn) until interrupted.
+
+    With --no-migrate the server refuses to start unless the schema is current.
+    Put TLS in front of it (a reverse proxy); forwarded headers are not trusted.
+    """
+    import uvicorn
+
+    changes = {"host": host, "port": port, "workers": workers}
+    session.overrides.update({k: v for k, v in changes.items() if v is not None})
+    settings = session.settings
+    if run_migrations:
+        before, after = upgrade_schema(session)
+        if before != after:
+            click.echo(f"database upgraded {before or 'empty'} -> {after}")
+    container = session.container()  # refuses a schema that is not current
+    with container.uow() as uow:
+        has_tokens = uow.tokens.count() > 0
+    session.close()  # the workers open their own connections
+
+    os.environ.update(child_environment(settings))
+    click.echo(f"govgate listening on {listen_url(settings)} "
+               f"(OpenAPI document at {listen_url(settings)}/openapi.json)")
+    if not has_tokens:
+        click.echo("no admin token exists yet; create the first one with:\n"
+                   "  govgate admin-token create --name <who> --role admin")
+    uvicorn.run(
+        "gateway.bootstrap:asgi_app",
+        factory=True,
+        host=settings.host,
+        port=settings.port,
+        workers=settings.workers,
+        proxy_headers=False,
+        log_level=settings.log_level.lower(),
+    )
