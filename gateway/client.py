@@ -42,6 +42,7 @@ from gateway.signatures.verifier import VerificationWindow
 
 DEFAULT_TIMEOUT = (3.05, 30.0)  # (connect, read) seconds
 JWKS_PATH = "/.well-known/jwks.json"
+RECEIPT_WINDOW = VerificationWindow()
 
 
 def _new_idempotency_key() -> str:
@@ -52,7 +53,10 @@ class GovgateSigningAuth(requests.auth.AuthBase):
     """``requests`` auth that signs each prepared request per the govgate profile."""
 
     def __init__(
-        self, signer: RequestSigner, *, idempotency_keys: Callable[[], str] = _new_idempotency_key
+        self,
+        signer: RequestSigner,
+        *,
+        idempotency_keys: Callable[[], str] = _new_idempotency_key,
     ) -> None:
         self.signer = signer
         self._idempotency_keys = idempotency_keys
@@ -76,11 +80,15 @@ def as_http_request(prepared: requests.PreparedRequest) -> HttpRequest:
         content = body.encode("utf-8")
     else:  # a stream or generator cannot be digested before it is sent
         raise TypeError("signed requests need their body as bytes")
-    return HttpRequest(str(prepared.method), str(prepared.url), list(prepared.headers.items()), content)
+    return HttpRequest(
+        str(prepared.method), str(prepared.url), list(prepared.headers.items()), content
+    )
 
 
 def as_http_response(response: requests.Response) -> HttpResponse:
-    return HttpResponse(response.status_code, list(response.headers.items()), response.content)
+    return HttpResponse(
+        response.status_code, list(response.headers.items()), response.content
+    )
 
 
 @dataclass(frozen=True)
@@ -108,7 +116,7 @@ class PartnerClient:
         session: requests.Session | None = None,
         timeout: tuple[float, float] = DEFAULT_TIMEOUT,
         clock: Clock = utc_now,
-        window: VerificationWindow = VerificationWindow(),
+        window: VerificationWindow = RECEIPT_WINDOW,
     ) -> None:
         self._base_url = base_url.rstrip("/") + "/"
         self._session = session or requests.Session()
@@ -116,19 +124,36 @@ class PartnerClient:
         self._signer = RequestSigner(signing_key, clock=clock)
         self._auth = GovgateSigningAuth(self._signer)
         self._receipts = ResponseVerifier(
-            static_key_resolver(gateway_keys, owner="govgate"), clock=clock, window=window
+            static_key_resolver(gateway_keys, owner="govgate"),
+            clock=clock,
+            window=window,
         )
 
     @classmethod
     def from_published_keys(
-        cls, base_url: str, signing_key: SigningKey, *, session: requests.Session | None = None, **options: Any
+        cls,
+        base_url: str,
+        signing_key: SigningKey,
+        *,
+        session: requests.Session | None = None,
+        **options: Any,
     ) -> PartnerClient:
         """Fetch the gateway's JWKS (unauthenticated) and build a client that trusts it."""
         session = session or requests.Session()
         timeout = options.get("timeout", DEFAULT_TIMEOUT)
-        response = _send(session.get, urljoin(base_url.rstrip("/") + "/", JWKS_PATH.lstrip("/")), timeout=timeout)
+        response = _send(
+            session.get,
+            urljoin(base_url.rstrip("/") + "/", JWKS_PATH.lstrip("/")),
+            timeout=timeout,
+        )
         response.raise_for_status()
-        return cls(base_url, signing_key, keys_from_jwks(response.json()), session=session, **options)
+        return cls(
+            base_url,
+            signing_key,
+            keys_from_jwks(response.json()),
+            session=session,
+            **options,
+        )
 
     def get(self, path: str, **kwargs: Any) -> SignedResponse:
         return self.request("GET", path, **kwargs)
@@ -153,7 +178,9 @@ class PartnerClient:
         fields = dict(headers or {})
         if json is not None:
             # Serialise here so that the digest covers exactly the bytes on the wire.
-            content = jsonlib.dumps(json, ensure_ascii=False, separators=(",", ":")).encode("utf-8")
+            content = jsonlib.dumps(
+                json, ensure_ascii=False, separators=(",", ":")
+            ).encode("utf-8")
             content_type = content_type or "application/json"
         if content_type is not None:
             fields["Content-Type"] = content_type
@@ -170,14 +197,22 @@ class PartnerClient:
             timeout=self._timeout,
         )
         request = as_http_request(response.request)
-        receipt = self._receipts.verify(as_http_response(response), request, self._signer.label)
+        receipt = self._receipts.verify(
+            as_http_response(response), request, self._signer.label
+        )
         return SignedResponse(response, receipt)
 
 
-def _send(send: Callable[..., requests.Response], *args: Any, **kwargs: Any) -> requests.Response:
+def _send(
+    send: Callable[..., requests.Response], *args: Any, **kwargs: Any
+) -> requests.Response:
     try:
         return send(*args, **kwargs)
     except requests.Timeout as exc:
-        raise Unavailable("The gateway did not answer in time.", reason="gateway_timeout", status=504) from exc
+        raise Unavailable(
+            "The gateway did not answer in time.", reason="gateway_timeout", status=504
+        ) from exc
     except requests.ConnectionError as exc:
-        raise Unavailable("The gateway could not be reached.", reason="gateway_unreachable") from exc
+        raise Unavailable(
+            "The gateway could not be reached.", reason="gateway_unreachable"
+        ) from exc

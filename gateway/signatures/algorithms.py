@@ -77,7 +77,9 @@ class EcdsaP256Sha256:
         return r.to_bytes(32, "big") + s.to_bytes(32, "big")
 
     def verify(self, public_key: PublicKey, signature: bytes, data: bytes) -> bool:
-        if not isinstance(public_key, ec.EllipticCurvePublicKey) or not self.fits(public_key):
+        if not isinstance(public_key, ec.EllipticCurvePublicKey) or not self.fits(
+            public_key
+        ):
             return False
         if len(signature) != 64:
             return False
@@ -120,7 +122,8 @@ class RsaPssSha512:
 
 
 ALGORITHMS: dict[str, SignatureAlgorithm] = {
-    algorithm.name: algorithm for algorithm in (Ed25519(), EcdsaP256Sha256(), RsaPssSha512())
+    algorithm.name: algorithm
+    for algorithm in (Ed25519(), EcdsaP256Sha256(), RsaPssSha512())
 }
 
 

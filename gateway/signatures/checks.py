@@ -4,10 +4,14 @@ verification. Each raises ``SignatureRejected`` with its own reason."""
 from __future__ import annotations
 
 from collections.abc import Sequence
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 
 from gateway.signatures.algorithms import algorithm_named
-from gateway.signatures.components import ComponentUnavailable, SignatureBase, build_signature_base
+from gateway.signatures.components import (
+    ComponentUnavailable,
+    SignatureBase,
+    build_signature_base,
+)
 from gateway.signatures.errors import Rejection, SignatureRejected
 from gateway.signatures.fields import SignatureEntry
 from gateway.signatures.message import HttpRequest, HttpResponse
@@ -15,7 +19,9 @@ from gateway.signatures.ports import KeyResolver, RegisteredKey
 
 
 def signature_base(
-    entry: SignatureEntry, message: HttpRequest | HttpResponse, request: HttpRequest | None = None
+    entry: SignatureEntry,
+    message: HttpRequest | HttpResponse,
+    request: HttpRequest | None = None,
 ) -> SignatureBase:
     try:
         return build_signature_base(entry.components, entry.params, message, request)
@@ -23,7 +29,9 @@ def signature_base(
         raise SignatureRejected(Rejection.SIGNATURE_MALFORMED) from exc
 
 
-def usable_key(resolver: KeyResolver, entry: SignatureEntry, now: datetime) -> RegisteredKey:
+def usable_key(
+    resolver: KeyResolver, entry: SignatureEntry, now: datetime
+) -> RegisteredKey:
     """The registered key named by ``keyid``, if it may sign at ``now``."""
     key = resolver(entry.param("keyid"))
     if key is None:
@@ -43,7 +51,9 @@ def usable_key(resolver: KeyResolver, entry: SignatureEntry, now: datetime) -> R
     return key
 
 
-def created_within(entry: SignatureEntry, now: datetime, max_age: int, max_future: int) -> int:
+def created_within(
+    entry: SignatureEntry, now: datetime, max_age: int, max_future: int
+) -> int:
     """The ``created`` time, if it lies in [now - max_age, now + max_future] and not past ``expires``."""
     created: int = entry.param("created")
     now_s = now.timestamp()
@@ -57,7 +67,7 @@ def created_within(entry: SignatureEntry, now: datetime, max_age: int, max_futur
 
 def created_at(created: int) -> datetime:
     try:
-        return datetime.fromtimestamp(created, timezone.utc)
+        return datetime.fromtimestamp(created, UTC)
     except (OverflowError, ValueError, OSError) as exc:
         raise SignatureRejected(Rejection.SIGNATURE_MALFORMED) from exc
 
@@ -67,9 +77,13 @@ def replay_expiry(created: int, max_age: int) -> datetime:
     return created_at(created) + timedelta(seconds=max_age)
 
 
-def cryptographically_valid(key: RegisteredKey, entry: SignatureEntry, base: SignatureBase) -> None:
+def cryptographically_valid(
+    key: RegisteredKey, entry: SignatureEntry, base: SignatureBase
+) -> None:
     algorithm = algorithm_named(key.algorithm)
-    if algorithm is None or not algorithm.verify(key.public_key, entry.signature, base.encode()):
+    if algorithm is None or not algorithm.verify(
+        key.public_key, entry.signature, base.encode()
+    ):
         raise SignatureRejected(Rejection.SIGNATURE_INVALID)
 
 

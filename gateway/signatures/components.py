@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
+from functools import cached_property
 from typing import Any
 from urllib.parse import urlsplit
 
@@ -42,7 +43,12 @@ class ComponentId:
 
     @classmethod
     def from_sf(cls, value: Any, params: Mapping[str, Any]) -> ComponentId:
-        if not isinstance(value, str) or type(value) is not str or value != value.lower() or not value:
+        if (
+            not isinstance(value, str)
+            or type(value) is not str
+            or value != value.lower()
+            or not value
+        ):
             raise ComponentUnavailable("component names are lower-case strings")
         if set(params) - SUPPORTED_PARAMETERS:
             raise ComponentUnavailable("unsupported component parameter")
@@ -68,21 +74,29 @@ class ComponentId:
     def as_sf(self) -> tuple[str, dict[str, Any]]:
         return self.name, dict(self.params)
 
-    def serialise(self) -> str:
+    @cached_property
+    def serialised(self) -> str:
         return http_sf.ser([self.as_sf()])
+
+    def serialise(self) -> str:
+        return self.serialised
 
 
 @dataclass(frozen=True)
 class SignatureBase:
     text: str
     components: tuple[tuple[ComponentId, str], ...]
-    params_value: str  # the @signature-params value, identical to the Signature-Input member
+    params_value: (
+        str  # the @signature-params value, identical to the Signature-Input member
+    )
 
     def encode(self) -> bytes:
         return self.text.encode("ascii")
 
 
-def serialise_signature_params(components: Sequence[ComponentId], params: Mapping[str, Any]) -> str:
+def serialise_signature_params(
+    components: Sequence[ComponentId], params: Mapping[str, Any]
+) -> str:
     return http_sf.ser([([c.as_sf() for c in components], dict(params))])
 
 
@@ -112,12 +126,16 @@ def build_signature_base(
 
 
 def component_value(
-    component: ComponentId, message: HttpRequest | HttpResponse, request: HttpRequest | None = None
+    component: ComponentId,
+    message: HttpRequest | HttpResponse,
+    request: HttpRequest | None = None,
 ) -> str:
     source: HttpRequest | HttpResponse = message
     if component.req:
         if not isinstance(message, HttpResponse) or request is None:
-            raise ComponentUnavailable("req is only meaningful on a response to a known request")
+            raise ComponentUnavailable(
+                "req is only meaningful on a response to a known request"
+            )
         source = request
     if component.name.startswith("@"):
         value = _derived_value(component, source)
@@ -142,10 +160,16 @@ def _derived_value(component: ComponentId, message: HttpRequest | HttpResponse) 
     try:
         parts = urlsplit(message.target_uri)
         path = parts.path or "/"
-        query = f"?{parts.query}" if parts.query or message.target_uri.endswith("?") else ""
+        query = (
+            f"?{parts.query}" if parts.query or message.target_uri.endswith("?") else ""
+        )
         derived = {
-            "@target-uri": lambda: f"{parts.scheme}://{parts.netloc.rpartition('@')[2]}{path}{query}",
-            "@authority": lambda: _authority(parts.scheme, parts.hostname or "", parts.port),
+            "@target-uri": lambda: (
+                f"{parts.scheme}://{parts.netloc.rpartition('@')[2]}{path}{query}"
+            ),
+            "@authority": lambda: _authority(
+                parts.scheme, parts.hostname or "", parts.port
+            ),
             "@scheme": lambda: parts.scheme.lower(),
             "@path": lambda: path,
             "@query": lambda: f"?{parts.query}",

@@ -10,7 +10,11 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from gateway.signatures.components import ComponentId, ComponentUnavailable, serialise_signature_params
+from gateway.signatures.components import (
+    ComponentId,
+    ComponentUnavailable,
+    serialise_signature_params,
+)
 from gateway.signatures.errors import Rejection, SignatureRejected
 from gateway.signatures.message import Headers
 from gateway.signatures.structured import Member, parse_dictionary
@@ -46,7 +50,9 @@ def select_signature(headers: Headers, tag: str) -> SignatureEntry:
     member is not a valid RFC 9421 signature).
     """
     inputs, signatures = _parsed_fields(headers)
-    tagged = [label for label, (_value, params) in inputs.items() if params.get("tag") == tag]
+    tagged = [
+        label for label, (_value, params) in inputs.items() if params.get("tag") == tag
+    ]
     if not tagged:
         raise SignatureRejected(Rejection.SIGNATURE_TAG_MISSING)
     if len(tagged) > 1 or tagged[0] not in signatures:
@@ -65,7 +71,9 @@ def tagged_label(headers: Headers, tag: str) -> str | None:
         inputs, signatures = _parsed_fields(headers)
     except SignatureRejected:
         return None
-    tagged = [label for label, (_value, params) in inputs.items() if params.get("tag") == tag]
+    tagged = [
+        label for label, (_value, params) in inputs.items() if params.get("tag") == tag
+    ]
     return tagged[0] if len(tagged) == 1 and tagged[0] in signatures else None
 
 
@@ -80,7 +88,10 @@ def signature_by_label(headers: Headers, label: str) -> SignatureEntry:
 
 
 def _parsed_fields(headers: Headers) -> tuple[dict[str, Member], dict[str, Member]]:
-    inputs_field, signatures_field = headers.get("signature-input"), headers.get("signature")
+    inputs_field, signatures_field = (
+        headers.get("signature-input"),
+        headers.get("signature"),
+    )
     if inputs_field is None or signatures_field is None:
         raise SignatureRejected(Rejection.SIGNATURE_MISSING)
     inputs = parse_dictionary(inputs_field, Rejection.SIGNATURE_MALFORMED)
@@ -88,17 +99,27 @@ def _parsed_fields(headers: Headers) -> tuple[dict[str, Member], dict[str, Membe
     return inputs, signatures
 
 
-def _entry(label: str, input_member: Member, signature_member: Member) -> SignatureEntry:
+def _entry(
+    label: str, input_member: Member, signature_member: Member
+) -> SignatureEntry:
     items, params = input_member
     signature, _signature_params = signature_member
     if not isinstance(items, list) or not isinstance(signature, bytes) or not signature:
         raise SignatureRejected(Rejection.SIGNATURE_MALFORMED)
     for name, value in params.items():
-        wanted = int if name in _INTEGER_PARAMETERS else str if name in _STRING_PARAMETERS else None
+        wanted = (
+            int
+            if name in _INTEGER_PARAMETERS
+            else str
+            if name in _STRING_PARAMETERS
+            else None
+        )
         if wanted is not None and type(value) is not wanted:
             raise SignatureRejected(Rejection.SIGNATURE_MALFORMED)
     try:
-        components = tuple(ComponentId.from_sf(value, item_params) for value, item_params in items)
+        components = tuple(
+            ComponentId.from_sf(value, item_params) for value, item_params in items
+        )
     except ComponentUnavailable as exc:
         raise SignatureRejected(Rejection.SIGNATURE_MALFORMED) from exc
     return SignatureEntry(label, components, dict(params), signature)

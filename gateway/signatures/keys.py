@@ -20,9 +20,18 @@ from cryptography.hazmat.primitives.serialization import (
     load_pem_public_key,
 )
 
-from gateway.signatures.algorithms import MIN_RSA_BITS, PublicKey, algorithm_for_key, algorithm_named
+from gateway.signatures.algorithms import (
+    MIN_RSA_BITS,
+    PublicKey,
+    algorithm_for_key,
+    algorithm_named,
+)
 from gateway.signatures.errors import KeyRefused
-from gateway.signatures.jwk import jwk_thumbprint, public_key_from_jwk, public_key_to_jwk
+from gateway.signatures.jwk import (
+    jwk_thumbprint,
+    public_key_from_jwk,
+    public_key_to_jwk,
+)
 
 
 @dataclass(frozen=True)
@@ -37,7 +46,9 @@ class PublicKeyInfo:
     pem: str  # SubjectPublicKeyInfo PEM
 
 
-def load_public_key(material: str | Mapping[str, Any], algorithm: str | None = None) -> PublicKeyInfo:
+def load_public_key(
+    material: str | Mapping[str, Any], algorithm: str | None = None
+) -> PublicKeyInfo:
     """Parse and check a partner's public key.
 
     ``material`` is PEM text, JWK JSON text, or a JWK mapping. ``algorithm`` (an RFC 9421
@@ -53,7 +64,8 @@ def load_public_key(material: str | Mapping[str, Any], algorithm: str | None = N
         text = material.strip()
         if "PRIVATE KEY" in text:
             raise KeyRefused(
-                "This is a private key; submit the public key only.", reason="private_key_refused"
+                "This is a private key; submit the public key only.",
+                reason="private_key_refused",
             )
         if text.startswith("{"):
             return load_public_key(_json_object(text), algorithm)
@@ -64,10 +76,14 @@ def load_public_key(material: str | Mapping[str, Any], algorithm: str | None = N
 def describe_public_key(key: PublicKey, algorithm: str | None = None) -> PublicKeyInfo:
     """Check ``key`` against ``algorithm`` (or infer it) and compute its published forms."""
     if isinstance(key, rsa.RSAPublicKey) and key.key_size < MIN_RSA_BITS:
-        raise KeyRefused(f"RSA keys must have at least {MIN_RSA_BITS} bits.", reason="key_too_weak")
+        raise KeyRefused(
+            f"RSA keys must have at least {MIN_RSA_BITS} bits.", reason="key_too_weak"
+        )
     fitting = algorithm_for_key(key)
     if fitting is None:
-        raise KeyRefused("This key type is not supported.", reason="algorithm_unsupported")
+        raise KeyRefused(
+            "This key type is not supported.", reason="algorithm_unsupported"
+        )
     if algorithm is not None:
         named = algorithm_named(algorithm)
         if named is None:
@@ -76,7 +92,10 @@ def describe_public_key(key: PublicKey, algorithm: str | None = None) -> PublicK
                 reason="algorithm_unsupported",
             )
         if named.name != fitting.name:
-            raise KeyRefused("The key type does not fit the declared algorithm.", reason="algorithm_mismatch")
+            raise KeyRefused(
+                "The key type does not fit the declared algorithm.",
+                reason="algorithm_mismatch",
+            )
     der = key.public_bytes(Encoding.DER, PublicFormat.SubjectPublicKeyInfo)
     jwk = public_key_to_jwk(key)
     return PublicKeyInfo(
@@ -85,7 +104,9 @@ def describe_public_key(key: PublicKey, algorithm: str | None = None) -> PublicK
         jwk=jwk,
         thumbprint=jwk_thumbprint(jwk),
         fingerprint=hashlib.sha256(der).hexdigest(),
-        pem=key.public_bytes(Encoding.PEM, PublicFormat.SubjectPublicKeyInfo).decode("ascii"),
+        pem=key.public_bytes(Encoding.PEM, PublicFormat.SubjectPublicKeyInfo).decode(
+            "ascii"
+        ),
     )
 
 
@@ -95,7 +116,10 @@ def _agree(declared: str | None, from_jwk: Any) -> str | None:
     if not isinstance(from_jwk, str):
         raise KeyRefused("The JWK alg member must be a string.", reason="key_malformed")
     if declared is not None and algorithm_named(declared) != algorithm_named(from_jwk):
-        raise KeyRefused("The JWK alg does not match the declared algorithm.", reason="algorithm_mismatch")
+        raise KeyRefused(
+            "The JWK alg does not match the declared algorithm.",
+            reason="algorithm_mismatch",
+        )
     return declared or from_jwk
 
 
@@ -103,25 +127,37 @@ def _json_object(text: str) -> Mapping[str, Any]:
     try:
         value = json.loads(text)
     except ValueError as exc:
-        raise KeyRefused("The key is neither PEM nor a JSON Web Key.", reason="key_malformed") from exc
+        raise KeyRefused(
+            "The key is neither PEM nor a JSON Web Key.", reason="key_malformed"
+        ) from exc
     if not isinstance(value, dict):
-        raise KeyRefused("A JSON Web Key must be a JSON object.", reason="key_malformed")
+        raise KeyRefused(
+            "A JSON Web Key must be a JSON object.", reason="key_malformed"
+        )
     return value
 
 
 def _load_pem(text: str) -> PublicKey:
     if not text.startswith("-----BEGIN"):
-        raise KeyRefused("The key is neither PEM nor a JSON Web Key.", reason="key_malformed")
+        raise KeyRefused(
+            "The key is neither PEM nor a JSON Web Key.", reason="key_malformed"
+        )
     try:
         key = load_pem_public_key(text.encode("ascii"))
     except (ValueError, TypeError, UnicodeError) as exc:
-        raise KeyRefused("The PEM text is not a valid public key.", reason="key_malformed") from exc
+        raise KeyRefused(
+            "The PEM text is not a valid public key.", reason="key_malformed"
+        ) from exc
     if algorithm_for_key(key) is None:  # type: ignore[arg-type]
-        raise KeyRefused("This key type is not supported.", reason="algorithm_unsupported")
+        raise KeyRefused(
+            "This key type is not supported.", reason="algorithm_unsupported"
+        )
     return key  # type: ignore[return-value]
 
 
-def jwks_document(keys: Iterable[tuple[str, PublicKeyInfo]]) -> dict[str, list[dict[str, str]]]:
+def jwks_document(
+    keys: Iterable[tuple[str, PublicKeyInfo]],
+) -> dict[str, list[dict[str, str]]]:
     """An RFC 7517 JWK Set publishing ``(kid, key)`` pairs, with JOSE ``alg`` names."""
     entries = []
     for kid, info in keys:

@@ -20,9 +20,13 @@ _OBS_FOLD = re.compile(r"[ \t]*\r\n[ \t]+")
 class Headers:
     """Case-insensitive, multi-value header fields in wire order."""
 
-    def __init__(self, fields: Mapping[str, str] | Iterable[tuple[str, str]] = ()) -> None:
+    def __init__(
+        self, fields: Mapping[str, str] | Iterable[tuple[str, str]] = ()
+    ) -> None:
         pairs = fields.items() if isinstance(fields, Mapping) else fields
-        self._lines: list[tuple[str, str]] = [(str(name), str(value)) for name, value in pairs]
+        self._lines: list[tuple[str, str]] = [
+            (str(name), str(value)) for name, value in pairs
+        ]
 
     def get_all(self, name: str) -> list[str]:
         wanted = name.lower()
@@ -47,7 +51,9 @@ class Headers:
 
     def remove(self, name: str) -> None:
         wanted = name.lower()
-        self._lines = [(key, value) for key, value in self._lines if key.lower() != wanted]
+        self._lines = [
+            (key, value) for key, value in self._lines if key.lower() != wanted
+        ]
 
     def items(self) -> list[tuple[str, str]]:
         return list(self._lines)
@@ -65,7 +71,9 @@ class Headers:
         return f"Headers({self._lines!r})"
 
 
-def _as_headers(value: Headers | Mapping[str, str] | Iterable[tuple[str, str]]) -> Headers:
+def _as_headers(
+    value: Headers | Mapping[str, str] | Iterable[tuple[str, str]],
+) -> Headers:
     return value if isinstance(value, Headers) else Headers(value)
 
 

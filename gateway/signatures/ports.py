@@ -6,10 +6,11 @@ partner key registry), a nonce store (the replay cache) and a clock.
 
 from __future__ import annotations
 
+import heapq
 import threading
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from typing import Protocol
 
 from gateway.signatures.algorithms import PublicKey
@@ -18,7 +19,7 @@ Clock = Callable[[], datetime]
 
 
 def utc_now() -> datetime:
-    return datetime.now(timezone.utc)
+    return datetime.now(UTC)
 
 
 @dataclass(frozen=True)
@@ -32,7 +33,9 @@ class RegisteredKey:
     not_before: datetime | None = None
     not_after: datetime | None = None
     revoked_at: datetime | None = None
-    partner_status: str = "active"  # anything but "active" means the partner is suspended
+    partner_status: str = (
+        "active"  # anything but "active" means the partner is suspended
+    )
 
 
 KeyResolver = Callable[[str], RegisteredKey | None]
@@ -56,6 +59,9 @@ class InMemoryNonceStore:
     def __init__(self, clock: Clock = utc_now) -> None:
         self._clock = clock
         self._expiry: dict[tuple[str, str], datetime] = {}
+        self._queue: list[
+            tuple[datetime, str, str]
+        ] = []  # expiry order, for cheap eviction
         self._lock = threading.Lock()
 
     def seen(self, keyid: str, nonce: str) -> bool:
@@ -65,9 +71,14 @@ class InMemoryNonceStore:
 
     def record(self, keyid: str, nonce: str, expires_at: datetime) -> bool:
         with self._lock:
-            now = self._clock()
-            self._expiry = {pair: at for pair, at in self._expiry.items() if at > now}
+            self._evict(self._clock())
             if (keyid, nonce) in self._expiry:
                 return False
             self._expiry[(keyid, nonce)] = expires_at
+            heapq.heappush(self._queue, (expires_at, keyid, nonce))
             return True
+
+    def _evict(self, now: datetime) -> None:
+        while self._queue and self._queue[0][0] <= now:
+            _at, keyid, nonce = heapq.heappop(self._queue)
+            self._expiry.pop((keyid, nonce), None)

@@ -34,7 +34,10 @@ def request_components(request: HttpRequest) -> tuple[ComponentId, ...]:
 
 
 def response_components(
-    request: HttpRequest, request_label: str | None, *, response_has_content_type: bool = True
+    request: HttpRequest,
+    request_label: str | None,
+    *,
+    response_has_content_type: bool = True,
 ) -> tuple[ComponentId, ...]:
     """Components a signed response must cover to bind it to ``request``.
 
@@ -68,5 +71,6 @@ def require_coverage(
     nonce = entry.param("nonce")
     if nonce is not None and len(nonce) < MIN_NONCE_LENGTH:
         raise SignatureRejected(
-            Rejection.SIGNATURE_MALFORMED, f"The nonce must have at least {MIN_NONCE_LENGTH} characters."
+            Rejection.SIGNATURE_MALFORMED,
+            f"The nonce must have at least {MIN_NONCE_LENGTH} characters.",
         )

@@ -24,7 +24,12 @@ from gateway.signatures.components import (
 from gateway.signatures.digest import content_digest
 from gateway.signatures.message import HttpRequest, HttpResponse
 from gateway.signatures.ports import Clock, utc_now
-from gateway.signatures.profile import REQUEST_TAG, RESPONSE_TAG, request_components, response_components
+from gateway.signatures.profile import (
+    REQUEST_TAG,
+    RESPONSE_TAG,
+    request_components,
+    response_components,
+)
 from gateway.signatures.signing_key import SigningKey
 
 
@@ -34,14 +39,19 @@ class SignatureFields:
 
     label: str
     content_digest: str | None
-    signature_input: str  # whole Signature-Input field value, e.g. 'sig1=("@method" ...);created=…'
+    signature_input: (
+        str  # whole Signature-Input field value, e.g. 'sig1=("@method" ...);created=…'
+    )
     signature: str  # whole Signature field value
     signature_base: str
     created: int | None
     nonce: str | None
 
     def headers(self) -> list[tuple[str, str]]:
-        fields = [("Signature-Input", self.signature_input), ("Signature", self.signature)]
+        fields = [
+            ("Signature-Input", self.signature_input),
+            ("Signature", self.signature),
+        ]
         if self.content_digest is not None:
             fields.insert(0, ("Content-Digest", self.content_digest))
         return fields
@@ -66,7 +76,11 @@ class RequestSigner:
         digest_algorithm: str = "sha-256",
     ) -> None:
         self._key, self._tag, self._label, self._clock = key, tag, label, clock
-        self._nonce_factory, self._include_alg, self._digest_alg = nonce_factory, include_alg, digest_algorithm
+        self._nonce_factory, self._include_alg, self._digest_alg = (
+            nonce_factory,
+            include_alg,
+            digest_algorithm,
+        )
 
     @property
     def label(self) -> str:
@@ -81,12 +95,23 @@ class RequestSigner:
             digest = content_digest(request.body, self._digest_alg)
             headers.set("Content-Digest", digest)
         signed = HttpRequest(request.method, request.target_uri, headers, request.body)
-        params: dict[str, Any] = {"created": _seconds(self._clock), "keyid": self._key.keyid}
+        params: dict[str, Any] = {
+            "created": _seconds(self._clock),
+            "keyid": self._key.keyid,
+        }
         params["nonce"] = self._nonce_factory()
         params["tag"] = self._tag
         if self._include_alg:
             params["alg"] = self._key.algorithm
-        return sign_components(self._key, self._label, request_components(signed), params, signed, None, digest)
+        return sign_components(
+            self._key,
+            self._label,
+            request_components(signed),
+            params,
+            signed,
+            None,
+            digest,
+        )
 
 
 class ResponseSigner:
@@ -104,7 +129,9 @@ class ResponseSigner:
         self._key, self._tag, self._label, self._clock = key, tag, label, clock
         self._digest_alg = digest_algorithm
 
-    def sign(self, response: HttpResponse, request: HttpRequest, request_label: str | None) -> SignatureFields:
+    def sign(
+        self, response: HttpResponse, request: HttpRequest, request_label: str | None
+    ) -> SignatureFields:
         """``request_label`` is the label of the request's verified signature, None if it had none.
 
         Errors are signed too, so request components that cannot be resolved (a request that
@@ -118,11 +145,19 @@ class ResponseSigner:
             request, request_label, response_has_content_type="content-type" in headers
         )
         components = [c for c in wanted if not c.req or _resolvable(c, signed, request)]
-        params = {"created": _seconds(self._clock), "keyid": self._key.keyid, "tag": self._tag}
-        return sign_components(self._key, self._label, components, params, signed, request, digest)
+        params = {
+            "created": _seconds(self._clock),
+            "keyid": self._key.keyid,
+            "tag": self._tag,
+        }
+        return sign_components(
+            self._key, self._label, components, params, signed, request, digest
+        )
 
 
-def _resolvable(component: ComponentId, response: HttpResponse, request: HttpRequest) -> bool:
+def _resolvable(
+    component: ComponentId, response: HttpResponse, request: HttpRequest
+) -> bool:
     try:
         component_value(component, response, request)
     except ComponentUnavailable:

@@ -16,7 +16,12 @@ from cryptography.hazmat.primitives.serialization import (
     load_pem_private_key,
 )
 
-from gateway.signatures.algorithms import PrivateKey, SignatureAlgorithm, algorithm_for_key, algorithm_named
+from gateway.signatures.algorithms import (
+    PrivateKey,
+    SignatureAlgorithm,
+    algorithm_for_key,
+    algorithm_named,
+)
 from gateway.signatures.keys import PublicKeyInfo, describe_public_key
 
 
@@ -29,11 +34,17 @@ class SigningKey:
     def __post_init__(self) -> None:
         named = algorithm_named(self.algorithm)
         if named is None or not named.fits(self.private_key):
-            raise ValueError(f"key {self.keyid!r} does not fit algorithm {self.algorithm!r}")
+            raise ValueError(
+                f"key {self.keyid!r} does not fit algorithm {self.algorithm!r}"
+            )
 
     @classmethod
     def from_pem(
-        cls, pem: str | bytes, keyid: str, algorithm: str | None = None, password: bytes | None = None
+        cls,
+        pem: str | bytes,
+        keyid: str,
+        algorithm: str | None = None,
+        password: bytes | None = None,
     ) -> SigningKey:
         data = pem.encode("ascii") if isinstance(pem, str) else pem
         key = load_pem_private_key(data, password=password)
@@ -48,7 +59,9 @@ class SigningKey:
         makers = {
             "ed25519": ed25519.Ed25519PrivateKey.generate,
             "ecdsa-p256-sha256": lambda: ec.generate_private_key(ec.SECP256R1()),
-            "rsa-pss-sha512": lambda: rsa.generate_private_key(public_exponent=65537, key_size=3072),
+            "rsa-pss-sha512": lambda: rsa.generate_private_key(
+                public_exponent=65537, key_size=3072
+            ),
         }
         if algorithm not in makers:
             raise ValueError(f"unsupported algorithm {algorithm!r}")
@@ -56,7 +69,9 @@ class SigningKey:
 
     def private_pem(self, password: bytes | None = None) -> str:
         encryption = BestAvailableEncryption(password) if password else NoEncryption()
-        return self.private_key.private_bytes(Encoding.PEM, PrivateFormat.PKCS8, encryption).decode("ascii")
+        return self.private_key.private_bytes(
+            Encoding.PEM, PrivateFormat.PKCS8, encryption
+        ).decode("ascii")
 
     @property
     def signature_algorithm(self) -> SignatureAlgorithm:

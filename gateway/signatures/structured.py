@@ -26,7 +26,9 @@ def parse_dictionary(value: str, rejection: Rejection) -> dict[str, Member]:
     """Parse a Dictionary field; any failure raises ``SignatureRejected(rejection)``."""
     try:
         data = value.encode("ascii")
-        parsed = http_sf.parse(data, tltype="dictionary", on_duplicate_key=_refuse_duplicates)
+        parsed = http_sf.parse(
+            data, tltype="dictionary", on_duplicate_key=_refuse_duplicates
+        )
     except (ValueError, TypeError, IndexError, UnicodeError, OverflowError) as exc:
         raise SignatureRejected(rejection) from exc
     if not isinstance(parsed, dict):

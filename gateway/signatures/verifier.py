@@ -21,13 +21,19 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 
 from gateway.signatures import checks
+from gateway.signatures.components import SignatureBase
 from gateway.signatures.digest import verify_content_digest
 from gateway.signatures.errors import Rejection, SignatureRejected
-from gateway.signatures.components import SignatureBase
 from gateway.signatures.fields import SignatureEntry, select_signature
 from gateway.signatures.keys import PublicKeyInfo
 from gateway.signatures.message import HttpRequest, HttpResponse
-from gateway.signatures.ports import Clock, KeyResolver, NonceStore, RegisteredKey, utc_now
+from gateway.signatures.ports import (
+    Clock,
+    KeyResolver,
+    NonceStore,
+    RegisteredKey,
+    utc_now,
+)
 from gateway.signatures.profile import (
     REQUEST_PARAMETERS,
     REQUEST_TAG,
@@ -57,10 +63,14 @@ class VerifiedMessage:
     created: int
     nonce: str | None
     components: tuple[tuple[str, str], ...]  # (serialised component identifier, value)
-    signature_input: str  # the Signature-Input member value == the @signature-params line
+    signature_input: (
+        str  # the Signature-Input member value == the @signature-params line
+    )
     signature_base: str
     signature: bytes
-    content_digest: str | None  # the verified Content-Digest, None for a message without content
+    content_digest: (
+        str | None
+    )  # the verified Content-Digest, None for a message without content
 
 
 VerifiedRequest = VerifiedMessage
@@ -93,12 +103,16 @@ class RequestVerifier:
         digest = _checked_digest(request)
         now = self._clock()
         key = checks.usable_key(self._keys, entry, now)
-        created = checks.created_within(entry, now, self._window.max_age, self._window.max_future)
+        created = checks.created_within(
+            entry, now, self._window.max_age, self._window.max_future
+        )
         nonce: str = entry.param("nonce")
         if self._nonces.seen(key.keyid, nonce):
             raise SignatureRejected(Rejection.NONCE_REPLAYED)
         checks.cryptographically_valid(key, entry, base)
-        if not self._nonces.record(key.keyid, nonce, checks.replay_expiry(created, self._window.max_age)):
+        if not self._nonces.record(
+            key.keyid, nonce, checks.replay_expiry(created, self._window.max_age)
+        ):
             raise SignatureRejected(Rejection.NONCE_REPLAYED)
         return _verified(key, entry, base, created, digest)
 
@@ -129,14 +143,20 @@ class ResponseVerifier:
         """``request_label`` is the label the request was signed under (None if unsigned)."""
         entry = select_signature(response.headers, self._tag)
         required = response_components(
-            request, request_label, response_has_content_type="content-type" in response.headers
+            request,
+            request_label,
+            response_has_content_type="content-type" in response.headers,
         )
         require_coverage(entry, required, RESPONSE_PARAMETERS)
         base = checks.signature_base(entry, response, request)
-        digest = verify_content_digest(response.headers.get("content-digest"), response.body)
+        digest = verify_content_digest(
+            response.headers.get("content-digest"), response.body
+        )
         now = self._clock()
         key = checks.usable_key(self._keys, entry, now)
-        created = checks.created_within(entry, now, self._window.max_age, self._window.max_future)
+        created = checks.created_within(
+            entry, now, self._window.max_age, self._window.max_future
+        )
         checks.cryptographically_valid(key, entry, base)
         return _verified(key, entry, base, created, digest)
 
@@ -150,7 +170,11 @@ def _checked_digest(request: HttpRequest) -> str | None:
 
 
 def _verified(
-    key: RegisteredKey, entry: SignatureEntry, base: SignatureBase, created: int, digest: str | None
+    key: RegisteredKey,
+    entry: SignatureEntry,
+    base: SignatureBase,
+    created: int,
+    digest: str | None,
 ) -> VerifiedMessage:
     return VerifiedMessage(
         keyid=key.keyid,
@@ -175,6 +199,7 @@ def static_key_resolver(keys: Mapping[str, PublicKeyInfo], owner: str) -> KeyRes
     receipts still verify, and the ``created`` window bounds how old a fresh receipt may be.
     """
     registered = {
-        kid: RegisteredKey(kid, owner, info.algorithm, info.key) for kid, info in keys.items()
+        kid: RegisteredKey(kid, owner, info.algorithm, info.key)
+        for kid, info in keys.items()
     }
     return registered.get

@@ -6,7 +6,7 @@ checks each request exactly as the gateway will and signs its answer as the gate
 
 import base64
 import json
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 
 import pytest
 import requests
@@ -15,8 +15,8 @@ import responses
 from gateway.client import GovgateSigningAuth, PartnerClient, as_http_request
 from gateway.errors import Unavailable
 from gateway.signatures import (
-    HttpResponse,
     REQUEST_TAG,
+    HttpResponse,
     InMemoryNonceStore,
     RegisteredKey,
     RequestSigner,
@@ -29,14 +29,16 @@ from gateway.signatures import (
 )
 
 BASE = "https://gateway.example.gov.cn"
-NOW = datetime(2025, 3, 1, 8, 0, tzinfo=timezone.utc)
+NOW = datetime(2025, 3, 1, 8, 0, tzinfo=UTC)
 
 
 def clock():
     return NOW
 
 
-@pytest.fixture(scope="module", params=["ed25519", "ecdsa-p256-sha256", "rsa-pss-sha512"])
+@pytest.fixture(
+    scope="module", params=["ed25519", "ecdsa-p256-sha256", "rsa-pss-sha512"]
+)
 def partner_key(request):
     return SigningKey.generate(request.param, f"tax-{request.param}")
 
@@ -50,10 +52,15 @@ class FakeGateway:
     """Verifies with RequestVerifier, answers 201/401 problem+json, signs with ResponseSigner."""
 
     def __init__(self, partner_key, gateway_key, response_signer=None):
-        registered = RegisteredKey(partner_key.keyid, "tax-bureau", partner_key.algorithm,
-                                   partner_key.private_key.public_key())
-        self.verifier = RequestVerifier({registered.keyid: registered}.get, InMemoryNonceStore(clock),
-                                        clock=clock)
+        registered = RegisteredKey(
+            partner_key.keyid,
+            "tax-bureau",
+            partner_key.algorithm,
+            partner_key.private_key.public_key(),
+        )
+        self.verifier = RequestVerifier(
+            {registered.keyid: registered}.get, InMemoryNonceStore(clock), clock=clock
+        )
         self.signer = response_signer or ResponseSigner(gateway_key, clock=clock)
         self.seen = []
         self.tamper_body = None
@@ -75,27 +82,44 @@ class FakeGateway:
         response = HttpResponse(status, {"Content-Type": content_type}, content)
         fields = self.signer.sign(response, request, label)
         headers = dict(fields.headers())
-        return status, {"Content-Type": content_type, **headers}, self.tamper_body or content
+        return (
+            status,
+            {"Content-Type": content_type, **headers},
+            self.tamper_body or content,
+        )
 
 
 @pytest.fixture
 def gateway(partner_key, gateway_key):
     fake = FakeGateway(partner_key, gateway_key)
     with responses.RequestsMock(assert_all_requests_are_fired=False) as mocked:
-        mocked.add_callback(responses.POST, f"{BASE}/v1/tax/certificates", callback=fake)
-        mocked.add_callback(responses.GET, f"{BASE}/v1/tax/certificates/7", callback=fake)
-        mocked.add(responses.GET, f"{BASE}/.well-known/jwks.json",
-                   json=jwks_document([(gateway_key.keyid, gateway_key.public_info())]))
+        mocked.add_callback(
+            responses.POST, f"{BASE}/v1/tax/certificates", callback=fake
+        )
+        mocked.add_callback(
+            responses.GET, f"{BASE}/v1/tax/certificates/7", callback=fake
+        )
+        mocked.add(
+            responses.GET,
+            f"{BASE}/.well-known/jwks.json",
+            json=jwks_document([(gateway_key.keyid, gateway_key.public_info())]),
+        )
         yield fake
 
 
 def client_for(partner_key, gateway_key):
-    return PartnerClient(BASE, partner_key, {gateway_key.keyid: gateway_key.public_info()}, clock=clock)
+    return PartnerClient(
+        BASE, partner_key, {gateway_key.keyid: gateway_key.public_info()}, clock=clock
+    )
 
 
-def test_a_signed_post_is_accepted_and_its_receipt_verified(gateway, partner_key, gateway_key):
+def test_a_signed_post_is_accepted_and_its_receipt_verified(
+    gateway, partner_key, gateway_key
+):
     client = client_for(partner_key, gateway_key)
-    result = client.post("/v1/tax/certificates", json={"纳税人识别号": "91110000600037341L"})
+    result = client.post(
+        "/v1/tax/certificates", json={"纳税人识别号": "91110000600037341L"}
+    )
     assert result.status == 201
     verified = gateway.seen[0]
     assert verified.partner_id == "tax-bureau"
@@ -103,7 +127,10 @@ def test_a_signed_post_is_accepted_and_its_receipt_verified(gateway, partner_key
     assert result.receipt.keyid == gateway_key.keyid
     assert result.receipt.tag == "govgate-response"
     covered = dict(result.receipt.components)
-    assert covered['"signature";req;key="sig1"'] == f":{base64.b64encode(verified.signature).decode()}:"
+    assert (
+        covered['"signature";req;key="sig1"']
+        == f":{base64.b64encode(verified.signature).decode()}:"
+    )
     assert covered['"content-digest";req'] == verified.content_digest
 
 
@@ -127,7 +154,9 @@ def test_client_built_from_the_published_jwks(gateway, partner_key, gateway_key)
     assert client.post("/v1/tax/certificates", json={}).status == 201
 
 
-def test_gateway_rejections_come_back_signed_and_bound(gateway, partner_key, gateway_key):
+def test_gateway_rejections_come_back_signed_and_bound(
+    gateway, partner_key, gateway_key
+):
     stranger = SigningKey.generate("ed25519", "not-registered")
     result = client_for(stranger, gateway_key).post("/v1/tax/certificates", json={})
     assert result.status == 401
@@ -150,14 +179,18 @@ def test_a_tampered_answer_is_refused(gateway, partner_key, gateway_key):
     assert caught.value.reason == "content_digest_mismatch"
 
 
-def test_a_receipt_not_bound_to_the_request_signature_is_refused(partner_key, gateway_key):
+def test_a_receipt_not_bound_to_the_request_signature_is_refused(
+    partner_key, gateway_key
+):
     class Unbound(ResponseSigner):
         def sign(self, response, request, request_label):
             return super().sign(response, request, None)
 
     fake = FakeGateway(partner_key, gateway_key, Unbound(gateway_key, clock=clock))
     with responses.RequestsMock() as mocked:
-        mocked.add_callback(responses.POST, f"{BASE}/v1/tax/certificates", callback=fake)
+        mocked.add_callback(
+            responses.POST, f"{BASE}/v1/tax/certificates", callback=fake
+        )
         with pytest.raises(SignatureRejected) as caught:
             client_for(partner_key, gateway_key).post("/v1/tax/certificates", json={})
     assert caught.value.reason == "signature_component_missing"
@@ -167,7 +200,9 @@ def test_an_old_receipt_is_refused(partner_key, gateway_key):
     stale = ResponseSigner(gateway_key, clock=lambda: NOW - timedelta(minutes=10))
     fake = FakeGateway(partner_key, gateway_key, stale)
     with responses.RequestsMock() as mocked:
-        mocked.add_callback(responses.POST, f"{BASE}/v1/tax/certificates", callback=fake)
+        mocked.add_callback(
+            responses.POST, f"{BASE}/v1/tax/certificates", callback=fake
+        )
         with pytest.raises(SignatureRejected) as caught:
             client_for(partner_key, gateway_key).post("/v1/tax/certificates", json={})
     assert caught.value.reason == "signature_expired"
@@ -175,8 +210,16 @@ def test_an_old_receipt_is_refused(partner_key, gateway_key):
 
 def test_network_failures_become_unavailable(partner_key, gateway_key):
     with responses.RequestsMock() as mocked:
-        mocked.add(responses.POST, f"{BASE}/v1/tax/certificates", body=requests.ConnectTimeout())
-        mocked.add(responses.GET, f"{BASE}/v1/tax/certificates/7", body=requests.ConnectionError())
+        mocked.add(
+            responses.POST,
+            f"{BASE}/v1/tax/certificates",
+            body=requests.ConnectTimeout(),
+        )
+        mocked.add(
+            responses.GET,
+            f"{BASE}/v1/tax/certificates/7",
+            body=requests.ConnectionError(),
+        )
         client = client_for(partner_key, gateway_key)
         with pytest.raises(Unavailable) as timeout:
             client.post("/v1/tax/certificates", json={})
@@ -189,9 +232,18 @@ def test_network_failures_become_unavailable(partner_key, gateway_key):
 def test_auth_works_on_a_plain_requests_session(partner_key, gateway_key):
     fake = FakeGateway(partner_key, gateway_key)
     with responses.RequestsMock() as mocked:
-        mocked.add_callback(responses.POST, f"{BASE}/v1/tax/certificates", callback=fake)
-        auth = GovgateSigningAuth(RequestSigner(partner_key, clock=clock), idempotency_keys=lambda: "fixed-key")
-        response = requests.post(f"{BASE}/v1/tax/certificates", data=b"<xml/>", auth=auth,
-                                 headers={"Content-Type": "application/xml"})
+        mocked.add_callback(
+            responses.POST, f"{BASE}/v1/tax/certificates", callback=fake
+        )
+        auth = GovgateSigningAuth(
+            RequestSigner(partner_key, clock=clock),
+            idempotency_keys=lambda: "fixed-key",
+        )
+        response = requests.post(
+            f"{BASE}/v1/tax/certificates",
+            data=b"<xml/>",
+            auth=auth,
+            headers={"Content-Type": "application/xml"},
+        )
     assert response.status_code == 201
     assert dict(fake.seen[0].components)['"idempotency-key"'] == "fixed-key"

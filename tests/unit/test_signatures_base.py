@@ -20,13 +20,28 @@ RFC_REQUEST = HttpRequest(
         ("Host", "example.com"),
         ("Date", "Tue, 20 Apr 2021 02:07:55 GMT"),
         ("Content-Type", "application/json"),
-        ("Content-Digest", "sha-512=:WZDPaVn/7XgHaAy8pmojAkGWoRx2UFChF41A2svX+TaPm+AbwAgBWnrIiYllu7BNNyeal"
-                           "dVLvRwEmTHWXvJwew==:"),
+        (
+            "Content-Digest",
+            (
+                "sha-512=:WZDPaVn/7XgHaAy8pmojAkGWoRx2UFChF41A2svX+TaPm+AbwAgBWnrIiYllu7BNNyeal"
+                "dVLvRwEmTHWXvJwew==:"
+            ),
+        ),
         ("Content-Length", "18"),
-        ("Signature-Input", 'sig-b26=("date" "@method" "@path" "@authority" "content-type" '
-                            '"content-length");created=1618884473;keyid="test-key-ed25519"'),
-        ("Signature", "sig-b26=:wqcAqbmYJ2ji2glfAMaRy4gruYYnx2nEFN2HN6jrnDnQCK1u02Gb04v9EDgwUPiu4A0w6vuQv5l"
-                      "Ip5WPpBKRCw==:"),
+        (
+            "Signature-Input",
+            (
+                'sig-b26=("date" "@method" "@path" "@authority" "content-type" '
+                '"content-length");created=1618884473;keyid="test-key-ed25519"'
+            ),
+        ),
+        (
+            "Signature",
+            (
+                "sig-b26=:wqcAqbmYJ2ji2glfAMaRy4gruYYnx2nEFN2HN6jrnDnQCK1u02Gb04v9EDgwUPiu4A0w6vuQv5l"
+                "Ip5WPpBKRCw==:"
+            ),
+        ),
     ],
     b'{"hello": "world"}',
 )
@@ -49,7 +64,9 @@ def test_rfc9421_b26_base_and_signature():
     assert base.text == RFC_BASE
     key = load_public_key(RFC_ED25519_PUBLIC).key
     assert ALGORITHMS["ed25519"].verify(key, entry.signature, base.encode())
-    assert not ALGORITHMS["ed25519"].verify(key, entry.signature, base.encode().replace(b"/foo", b"/bar"))
+    assert not ALGORITHMS["ed25519"].verify(
+        key, entry.signature, base.encode().replace(b"/foo", b"/bar")
+    )
 
 
 def value(name, message, request=None, **params):
@@ -59,11 +76,27 @@ def value(name, message, request=None, **params):
 @pytest.mark.parametrize(
     "uri, target, authority, path, query",
     [
-        ("https://example.com/foo?param=Value&Pet=dog", "https://example.com/foo?param=Value&Pet=dog",
-         "example.com", "/foo", "?param=Value&Pet=dog"),
-        ("https://EXAMPLE.com:443", "https://EXAMPLE.com:443/", "example.com", "/", "?"),
-        ("http://gw.example.cn:8080/v1/x?", "http://gw.example.cn:8080/v1/x?", "gw.example.cn:8080",
-         "/v1/x", "?"),
+        (
+            "https://example.com/foo?param=Value&Pet=dog",
+            "https://example.com/foo?param=Value&Pet=dog",
+            "example.com",
+            "/foo",
+            "?param=Value&Pet=dog",
+        ),
+        (
+            "https://EXAMPLE.com:443",
+            "https://EXAMPLE.com:443/",
+            "example.com",
+            "/",
+            "?",
+        ),
+        (
+            "http://gw.example.cn:8080/v1/x?",
+            "http://gw.example.cn:8080/v1/x?",
+            "gw.example.cn:8080",
+            "/v1/x",
+            "?",
+        ),
         ("http://[::1]:80/a", "http://[::1]:80/a", "[::1]", "/a", "?"),
     ],
 )
@@ -77,22 +110,34 @@ def test_derived_request_components(uri, target, authority, path, query):
 
 
 def test_fields_are_joined_trimmed_and_unfolded():
-    request = HttpRequest("GET", "https://a.example/", Headers([
-        ("X-Multi", "  one "), ("x-multi", "two,  three"), ("X-Folded", "first\r\n  second"),
-    ]))
+    request = HttpRequest(
+        "GET",
+        "https://a.example/",
+        Headers(
+            [
+                ("X-Multi", "  one "),
+                ("x-multi", "two,  three"),
+                ("X-Folded", "first\r\n  second"),
+            ]
+        ),
+    )
     assert value("x-multi", request) == "one, two,  three"
     assert value("x-folded", request) == "first second"
 
 
 def test_key_parameter_selects_one_serialised_dictionary_member():
-    request = HttpRequest("GET", "https://a.example/", {"Signature": "a=:AAEC:, b=:AwQF:;p=1"})
+    request = HttpRequest(
+        "GET", "https://a.example/", {"Signature": "a=:AAEC:, b=:AwQF:;p=1"}
+    )
     assert value("signature", request, key="b") == ":AwQF:;p=1"
     with pytest.raises(ComponentUnavailable):
         value("signature", request, key="c")
 
 
 def test_req_takes_components_from_the_request_a_response_answers():
-    request = HttpRequest("POST", "https://a.example/v1/x", {"Content-Digest": "sha-256=:AA==:"})
+    request = HttpRequest(
+        "POST", "https://a.example/v1/x", {"Content-Digest": "sha-256=:AA==:"}
+    )
     response = HttpResponse(201, {"Content-Digest": "sha-256=:BB==:"})
     assert value("@status", response) == "201"
     assert value("content-digest", response) == "sha-256=:BB==:"
@@ -109,9 +154,14 @@ def test_req_takes_components_from_the_request_a_response_answers():
 def test_response_base_with_req_components_serialises_parameters():
     request = HttpRequest("POST", "https://a.example/x", {"Signature": "sig1=:AAEC:"})
     response = HttpResponse(200, {"Content-Type": "application/json"})
-    components = [ComponentId.of("@status"), ComponentId.of("@method", req=True),
-                  ComponentId.of("signature", req=True, key="sig1")]
-    base = build_signature_base(components, {"created": 1, "keyid": "gw", "tag": "t"}, response, request)
+    components = [
+        ComponentId.of("@status"),
+        ComponentId.of("@method", req=True),
+        ComponentId.of("signature", req=True, key="sig1"),
+    ]
+    base = build_signature_base(
+        components, {"created": 1, "keyid": "gw", "tag": "t"}, response, request
+    )
     assert base.text == (
         '"@status": 200\n"@method";req: POST\n"signature";req;key="sig1": :AAEC:\n'
         '"@signature-params": ("@status" "@method";req "signature";req;key="sig1");created=1;keyid="gw";tag="t"'
@@ -119,7 +169,9 @@ def test_response_base_with_req_components_serialises_parameters():
 
 
 def test_bad_components_are_unavailable():
-    request = HttpRequest("GET", "https://a.example/", {"X-Bad": "ünïcode", "X-Ok": "ok"})
+    request = HttpRequest(
+        "GET", "https://a.example/", {"X-Bad": "ünïcode", "X-Ok": "ok"}
+    )
     for components in (
         [ComponentId.of("x-bad")],
         [ComponentId.of("x-absent")],
@@ -136,4 +188,9 @@ def test_parameter_order_does_not_make_a_component_different():
     reordered = ComponentId("signature", (("key", "a"), ("req", True)))
     assert reordered.identity == ComponentId.of("signature", req=True, key="a").identity
     with pytest.raises(ComponentUnavailable):
-        build_signature_base([reordered, ComponentId.of("signature", req=True, key="a")], {}, response, request)
+        build_signature_base(
+            [reordered, ComponentId.of("signature", req=True, key="a")],
+            {},
+            response,
+            request,
+        )

@@ -8,9 +8,7 @@ from gateway.signatures.errors import SignatureRejected
 HELLO = b'{"hello": "world"}'
 # RFC 9530 §2 and RFC 9421 Appendix B.2 publish these digests of the same 18 bytes.
 HELLO_SHA256 = "sha-256=:X48E9qOokqqrvdts8nOJRJN3OWDUoyWxBf7kbu9DBPE=:"
-HELLO_SHA512 = (
-    "sha-512=:WZDPaVn/7XgHaAy8pmojAkGWoRx2UFChF41A2svX+TaPm+AbwAgBWnrIiYllu7BNNyealdVLvRwEmTHWXvJwew==:"
-)
+HELLO_SHA512 = "sha-512=:WZDPaVn/7XgHaAy8pmojAkGWoRx2UFChF41A2svX+TaPm+AbwAgBWnrIiYllu7BNNyealdVLvRwEmTHWXvJwew==:"
 
 
 def test_content_digest_matches_the_rfc_examples():
@@ -23,7 +21,9 @@ def test_content_digest_refuses_unknown_algorithms():
         content_digest(HELLO, "md5")
 
 
-@pytest.mark.parametrize("header", [HELLO_SHA256, HELLO_SHA512, f"{HELLO_SHA256}, {HELLO_SHA512}"])
+@pytest.mark.parametrize(
+    "header", [HELLO_SHA256, HELLO_SHA512, f"{HELLO_SHA256}, {HELLO_SHA512}"]
+)
 def test_verify_accepts_sha256_and_sha512(header):
     assert verify_content_digest(header, HELLO).startswith("sha-")
 

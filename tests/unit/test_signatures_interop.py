@@ -9,7 +9,12 @@ import datetime
 import secrets
 
 import pytest
-from http_message_signatures import HTTPMessageSigner, HTTPMessageVerifier, MappingKeyResolver, algorithms
+from http_message_signatures import (
+    HTTPMessageSigner,
+    HTTPMessageVerifier,
+    MappingKeyResolver,
+    algorithms,
+)
 from http_message_signatures.exceptions import InvalidSignature
 from requests.structures import CaseInsensitiveDict
 
@@ -33,9 +38,22 @@ LIBRARY_ALGORITHMS = {
 }
 URI = "https://gateway.example.gov.cn/v1/guarantees/apply?channel=bank"
 BODY = '{"企业名称":"某某担保有限公司","金额":"1500000.00"}'.encode()
-REQUEST_COMPONENTS = ("@method", "@target-uri", "content-type", "content-digest", "idempotency-key")
-RESPONSE_COMPONENTS = ('"@status"', '"content-type"', '"content-digest"', '"@method";req', '"@target-uri";req',
-                       '"content-digest";req', '"signature";req;key="sig1"')
+REQUEST_COMPONENTS = (
+    "@method",
+    "@target-uri",
+    "content-type",
+    "content-digest",
+    "idempotency-key",
+)
+RESPONSE_COMPONENTS = (
+    '"@status"',
+    '"content-type"',
+    '"content-digest"',
+    '"@method";req',
+    '"@target-uri";req',
+    '"content-digest";req',
+    '"signature";req;key="sig1"',
+)
 
 
 class LibraryRequest:
@@ -47,7 +65,11 @@ class LibraryRequest:
 
 class LibraryResponse:
     def __init__(self, status_code, headers, request):
-        self.status_code, self.headers, self.request = status_code, CaseInsensitiveDict(headers), request
+        self.status_code, self.headers, self.request = (
+            status_code,
+            CaseInsensitiveDict(headers),
+            request,
+        )
 
 
 @pytest.fixture(scope="module", params=sorted(LIBRARY_ALGORITHMS))
@@ -56,22 +78,37 @@ def key(request):
 
 
 def library(key):
-    resolver = MappingKeyResolver(public_keys={key.keyid: key.private_key.public_key()},
-                                  private_keys={key.keyid: key.private_key})
+    resolver = MappingKeyResolver(
+        public_keys={key.keyid: key.private_key.public_key()},
+        private_keys={key.keyid: key.private_key},
+    )
     algorithm = LIBRARY_ALGORITHMS[key.algorithm]
-    return (HTTPMessageSigner(signature_algorithm=algorithm, key_resolver=resolver),
-            HTTPMessageVerifier(signature_algorithm=algorithm, key_resolver=resolver))
+    return (
+        HTTPMessageSigner(signature_algorithm=algorithm, key_resolver=resolver),
+        HTTPMessageVerifier(signature_algorithm=algorithm, key_resolver=resolver),
+    )
 
 
 def registered(key):
-    return RegisteredKey(key.keyid, "bank-of-x", key.algorithm, key.private_key.public_key())
+    return RegisteredKey(
+        key.keyid, "bank-of-x", key.algorithm, key.private_key.public_key()
+    )
 
 
 def library_signed_request(key):
     signer, _ = library(key)
-    message = LibraryRequest("POST", URI, {"Content-Type": "application/json", "Idempotency-Key": "apply-77"})
-    signer.sign(message, key_id=key.keyid, nonce=secrets.token_urlsafe(18), tag="govgate-request",
-                label="bank", covered_component_ids=REQUEST_COMPONENTS[:3] + REQUEST_COMPONENTS[4:], body=BODY)
+    message = LibraryRequest(
+        "POST", URI, {"Content-Type": "application/json", "Idempotency-Key": "apply-77"}
+    )
+    signer.sign(
+        message,
+        key_id=key.keyid,
+        nonce=secrets.token_urlsafe(18),
+        tag="govgate-request",
+        label="bank",
+        covered_component_ids=REQUEST_COMPONENTS[:3] + REQUEST_COMPONENTS[4:],
+        body=BODY,
+    )
     return HttpRequest(message.method, message.url, list(message.headers.items()), BODY)
 
 
@@ -94,7 +131,12 @@ def test_library_signed_request_with_altered_content_is_refused_by_ours(key):
 
 
 def our_signed_request(key):
-    request = HttpRequest("POST", URI, {"Content-Type": "application/json", "Idempotency-Key": "apply-78"}, BODY)
+    request = HttpRequest(
+        "POST",
+        URI,
+        {"Content-Type": "application/json", "Idempotency-Key": "apply-78"},
+        BODY,
+    )
     for name, value in RequestSigner(key).sign(request).headers():
         request.headers.set(name, value)
     return request
@@ -103,9 +145,16 @@ def our_signed_request(key):
 def test_our_signed_request_verifies_with_the_library(key):
     request = our_signed_request(key)
     _, verifier = library(key)
-    message = LibraryRequest(request.method, request.target_uri, request.headers.items())
-    [result] = verifier.verify(message, expect_tag="govgate-request", require_components=REQUEST_COMPONENTS,
-                               body=BODY, max_age=datetime.timedelta(minutes=5))
+    message = LibraryRequest(
+        request.method, request.target_uri, request.headers.items()
+    )
+    [result] = verifier.verify(
+        message,
+        expect_tag="govgate-request",
+        require_components=REQUEST_COMPONENTS,
+        body=BODY,
+        max_age=datetime.timedelta(minutes=5),
+    )
     assert result.parameters["keyid"] == key.keyid
     assert result.body == BODY
     message.headers["Idempotency-Key"] = "apply-79"
@@ -115,14 +164,25 @@ def test_our_signed_request_verifies_with_the_library(key):
 
 def test_our_signed_response_with_req_components_verifies_with_the_library(key):
     request = our_signed_request(key)
-    response = HttpResponse(201, {"Content-Type": "application/json"}, b'{"receipt":"R-1"}')
+    response = HttpResponse(
+        201, {"Content-Type": "application/json"}, b'{"receipt":"R-1"}'
+    )
     for name, value in ResponseSigner(key).sign(response, request, "sig1").headers():
         response.headers.set(name, value)
     _, verifier = library(key)
-    library_request = LibraryRequest(request.method, request.target_uri, request.headers.items())
-    message = LibraryResponse(response.status, response.headers.items(), library_request)
-    [result] = verifier.verify(message, expect_tag="govgate-response", require_components=RESPONSE_COMPONENTS,
-                               body=response.body, max_age=datetime.timedelta(minutes=5))
+    library_request = LibraryRequest(
+        request.method, request.target_uri, request.headers.items()
+    )
+    message = LibraryResponse(
+        response.status, response.headers.items(), library_request
+    )
+    [result] = verifier.verify(
+        message,
+        expect_tag="govgate-response",
+        require_components=RESPONSE_COMPONENTS,
+        body=response.body,
+        max_age=datetime.timedelta(minutes=5),
+    )
     assert list(result.covered_components)[:-1] == list(RESPONSE_COMPONENTS)
     # Bound to the request: a different request signature makes the receipt fail.
     library_request.headers["Signature"] = "sig1=:" + "A" * 86 + "==:"
@@ -134,13 +194,28 @@ def test_library_signed_receipt_verifies_with_ours(key):
     """A recipient agency using the library answers a delivery with a govgate-receipt."""
     request = our_signed_request(key)
     signer, _ = library(key)
-    library_request = LibraryRequest(request.method, request.target_uri, request.headers.items())
+    library_request = LibraryRequest(
+        request.method, request.target_uri, request.headers.items()
+    )
     body = b'{"status":"received"}'
-    message = LibraryResponse(200, {"Content-Type": "application/json"}, library_request)
-    signer.sign(message, key_id=key.keyid, tag="govgate-receipt", label="receipt", body=body,
-                covered_component_ids=[c for c in RESPONSE_COMPONENTS if c != '"content-digest"'])
+    message = LibraryResponse(
+        200, {"Content-Type": "application/json"}, library_request
+    )
+    signer.sign(
+        message,
+        key_id=key.keyid,
+        tag="govgate-receipt",
+        label="receipt",
+        body=body,
+        covered_component_ids=[
+            c for c in RESPONSE_COMPONENTS if c != '"content-digest"'
+        ],
+    )
     response = HttpResponse(200, list(message.headers.items()), body)
     verifier = ResponseVerifier({key.keyid: registered(key)}.get, tag="govgate-receipt")
     receipt = verifier.verify(response, request, "sig1")
     assert receipt.label == "receipt"
-    assert dict(receipt.components)['"signature";req;key="sig1"'] == request.headers.get("signature")[5:]
+    assert (
+        dict(receipt.components)['"signature";req;key="sig1"']
+        == request.headers.get("signature")[5:]
+    )

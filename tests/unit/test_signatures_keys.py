@@ -47,15 +47,19 @@ def refusal(material, algorithm=None):
 
 def test_rfc7638_thumbprint_vector():
     assert jwk_thumbprint(RFC7638_JWK) == "NzbLsXh8uDCcd-6MNwXF4W_7noWXFZAfHkxZsRGC9Xs"
-    assert load_public_key({k: v for k, v in RFC7638_JWK.items() if k != "alg"}).thumbprint == (
-        "NzbLsXh8uDCcd-6MNwXF4W_7noWXFZAfHkxZsRGC9Xs"
-    )
+    assert load_public_key(
+        {k: v for k, v in RFC7638_JWK.items() if k != "alg"}
+    ).thumbprint == ("NzbLsXh8uDCcd-6MNwXF4W_7noWXFZAfHkxZsRGC9Xs")
 
 
 def test_rfc_ed25519_key_from_pem():
     info = load_public_key(RFC_ED25519_PUBLIC)
     assert info.algorithm == "ed25519"
-    assert info.jwk == {"kty": "OKP", "crv": "Ed25519", "x": "JrQLj5P_89iXES9-vFgrIy29clF9CC_oPPsw3c5D0bs"}
+    assert info.jwk == {
+        "kty": "OKP",
+        "crv": "Ed25519",
+        "x": "JrQLj5P_89iXES9-vFgrIy29clF9CC_oPPsw3c5D0bs",
+    }
     der = info.key.public_bytes(Encoding.DER, PublicFormat.SubjectPublicKeyInfo)
     assert info.fingerprint == hashlib.sha256(der).hexdigest()
 
@@ -74,12 +78,19 @@ def test_private_pem_is_refused_without_echoing_it(signing_key):
     assert refused.reason == "private_key_refused"
     assert "PRIVATE KEY-----" not in refused.detail
     assert refusal(RFC_ED25519_PRIVATE).reason == "private_key_refused"
-    assert refusal(signing_key.private_pem(password=b"secret")).reason == "private_key_refused"
+    assert (
+        refusal(signing_key.private_pem(password=b"secret")).reason
+        == "private_key_refused"
+    )
 
 
 def test_private_jwk_is_refused():
-    jwk = {"kty": "OKP", "crv": "Ed25519", "x": "JrQLj5P_89iXES9-vFgrIy29clF9CC_oPPsw3c5D0bs",
-           "d": "n4Ni-HpISpVObnQMW0wOhCKROaIKqKtW_2ZYb2p9KcU"}
+    jwk = {
+        "kty": "OKP",
+        "crv": "Ed25519",
+        "x": "JrQLj5P_89iXES9-vFgrIy29clF9CC_oPPsw3c5D0bs",
+        "d": "n4Ni-HpISpVObnQMW0wOhCKROaIKqKtW_2ZYb2p9KcU",
+    }
     refused = refusal(jwk)
     assert refused.reason == "private_key_refused"
     assert jwk["d"] not in refused.detail
@@ -95,7 +106,10 @@ def test_short_rsa_keys_are_refused():
 def test_declared_algorithm_must_fit_the_key(signing_key):
     other = next(a for a in ALGORITHMS if a != signing_key.algorithm)
     assert refusal(signing_key.public_info().pem, other).reason == "algorithm_mismatch"
-    assert refusal(signing_key.public_info().pem, "hmac-sha256").reason == "algorithm_unsupported"
+    assert (
+        refusal(signing_key.public_info().pem, "hmac-sha256").reason
+        == "algorithm_unsupported"
+    )
 
 
 def test_jwk_alg_must_agree_with_the_declared_algorithm():
@@ -109,11 +123,20 @@ def test_unsupported_curves_and_garbage_are_refused():
     pem = p384.public_bytes(Encoding.PEM, PublicFormat.SubjectPublicKeyInfo).decode()
     assert refusal(pem).reason == "algorithm_unsupported"
     assert refusal("not a key").reason == "key_malformed"
-    assert refusal("-----BEGIN PUBLIC KEY-----\nAAAA\n-----END PUBLIC KEY-----").reason == "key_malformed"
+    assert (
+        refusal("-----BEGIN PUBLIC KEY-----\nAAAA\n-----END PUBLIC KEY-----").reason
+        == "key_malformed"
+    )
     assert refusal("[1, 2]").reason == "key_malformed"
-    assert refusal({"kty": "EC", "crv": "P-256", "x": "AAAA", "y": "AAAA"}).reason == "key_malformed"
+    assert (
+        refusal({"kty": "EC", "crv": "P-256", "x": "AAAA", "y": "AAAA"}).reason
+        == "key_malformed"
+    )
     assert refusal({"kty": "oct", "k": "AAAA"}).reason == "private_key_refused"
-    assert refusal({"kty": "OKP", "crv": "X25519", "x": "AAAA"}).reason == "algorithm_unsupported"
+    assert (
+        refusal({"kty": "OKP", "crv": "X25519", "x": "AAAA"}).reason
+        == "algorithm_unsupported"
+    )
 
 
 def test_jwks_round_trip_keeps_kids_and_algorithms():
@@ -122,5 +145,7 @@ def test_jwks_round_trip_keeps_kids_and_algorithms():
     assert {entry["alg"] for entry in document["keys"]} == {"EdDSA", "ES256", "PS512"}
     assert all("d" not in entry for entry in document["keys"])
     loaded = keys_from_jwks(json.loads(json.dumps(document)))
-    assert {kid: info.algorithm for kid, info in loaded.items()} == {k.keyid: k.algorithm for k in keys}
+    assert {kid: info.algorithm for kid, info in loaded.items()} == {
+        k.keyid: k.algorithm for k in keys
+    }
     assert all(loaded[k.keyid].thumbprint == k.public_info().thumbprint for k in keys)
