@@ -14,25 +14,36 @@ import sys
 import time
 import tracemalloc
 from base64 import b64encode
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 
-from gateway.evidence import (GENESIS, ChainHead, GatewayKeys, MessageRecord, append, format_timestamp, public_jwk,
-                              sign_checkpoint, verify_log)
+from gateway.evidence import (
+    GENESIS,
+    ChainHead,
+    GatewayKeys,
+    MessageRecord,
+    append,
+    format_timestamp,
+    public_jwk,
+    sign_checkpoint,
+    verify_log,
+)
 
 EVERY = 1000
 
 
 def record(n: int, start: datetime) -> MessageRecord:
-    body = json.dumps({"applicationNo": f"SB{n:010d}", "items": [{"line": i, "amount": "1200.00"} for i in range(20)]}).encode()
+    items = [{"line": i, "amount": "1200.00"} for i in range(20)]
+    body = json.dumps({"applicationNo": f"SB{n:010d}", "items": items}).encode()
     digest = f"sha-256=:{b64encode(hashlib.sha256(body).digest()).decode()}:"
     uri = "https://gateway.example.gov.cn/v1/deferrals"
     return MessageRecord(
         recorded_at=format_timestamp(start + timedelta(milliseconds=n)), message_id=f"msg-{n:010d}",
         partner_id="91110000717800000X", key_fingerprint="ab" * 32, operation="submitDeferral", direction="inbound",
         method="POST", target_uri=uri, body=body, content_digest=digest,
-        signature_input=f'sig1=("@method" "@target-uri" "content-type" "content-digest" "idempotency-key");created=1714959000;keyid="hrss-2024";nonce="n{n:020d}";tag="govgate-request"',
+        signature_input=('sig1=("@method" "@target-uri" "content-type" "content-digest" "idempotency-key")'
+                         f';created=1714959000;keyid="hrss-2024";nonce="n{n:020d}";tag="govgate-request"'),
         signature="sig1=:" + b64encode(hashlib.sha512(body).digest()).decode() + ":",
         covered_components={'"@method"': "POST", '"@target-uri"': uri, '"content-type"': "application/json",
                             '"content-digest"': digest, '"idempotency-key"': f"idem-{n}"},
@@ -45,7 +56,7 @@ def record(n: int, start: datetime) -> MessageRecord:
 def main(count: int) -> None:
     key = Ed25519PrivateKey.generate()
     keys = GatewayKeys.from_jwks({"keys": [public_jwk(key.public_key(), kid="gw")]})
-    start, head, entries, checkpoints = datetime(2024, 5, 6, tzinfo=timezone.utc), GENESIS, [], []
+    start, head, entries, checkpoints = datetime(2024, 5, 6, tzinfo=UTC), GENESIS, [], []
     began = time.perf_counter()
     for n in range(1, count + 1):
         entry = append(head, record(n, start))

@@ -16,8 +16,18 @@ Errors: ``MalformedEvidence`` (an InvalidInput) for data not in the documented s
 from gateway.evidence.bundle import BUNDLE_FORMAT, Bundle, EvidenceInconsistent, build_bundle, parse_bundle, proof_head
 from gateway.evidence.bundle_verify import FINDINGS, BundleFinding, BundleReport, verify_bundle
 from gateway.evidence.canonical import MalformedEvidence, canonical_json, format_timestamp
-from gateway.evidence.chain import (ENTRY_FORMAT, GENESIS, GENESIS_HASH, ChainHead, Direction, LogEntry,
-                                    MessageRecord, append, compute_entry_hash, record_digest)
+from gateway.evidence.chain import (
+                                    ENTRY_FORMAT,
+                                    GENESIS,
+                                    GENESIS_HASH,
+                                    ChainHead,
+                                    Direction,
+                                    LogEntry,
+                                    MessageRecord,
+                                    append,
+                                    compute_entry_hash,
+                                    record_digest,
+)
 from gateway.evidence.checkpoint import Checkpoint, checkpoint_due, sign_checkpoint
 from gateway.evidence.entry_json import entry_from_json, entry_to_json
 from gateway.evidence.keys import GatewayKeys, key_fingerprint, public_jwk, public_key_from_jwk

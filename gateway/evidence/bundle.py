@@ -12,8 +12,9 @@ checks a bundle offline against the gateway's JWKS.
 
 from __future__ import annotations
 
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
-from typing import Any, Mapping, Sequence
+from typing import Any
 
 from gateway.errors import GovgateError
 from gateway.evidence.canonical import MalformedEvidence, b64, unb64
@@ -73,7 +74,8 @@ def parse_bundle(obj: Any) -> Bundle:
     if obj["format"] != BUNDLE_FORMAT:
         raise MalformedEvidence(f"unknown bundle format {obj['format']!r}")
     proof = obj["proof"]
-    if not isinstance(proof, Mapping) or set(proof) != {"record_digests"} or not isinstance(proof["record_digests"], list):
+    if not isinstance(proof, Mapping) or set(proof) != {"record_digests"} \
+            or not isinstance(proof["record_digests"], list):
         raise MalformedEvidence('proof must be {"record_digests": [...]}')
     digests = tuple(unb64(d, what="proof record digest") for d in proof["record_digests"])
     if any(len(d) != 32 for d in digests):

@@ -7,8 +7,9 @@ and nothing was left unchecked. The names and their order are part of the docume
 
 from __future__ import annotations
 
+from collections.abc import Callable, Mapping
 from dataclasses import asdict, dataclass
-from typing import Any, Callable, Mapping
+from typing import Any
 
 import http_sf
 
@@ -17,8 +18,7 @@ from gateway.evidence.canonical import MalformedEvidence
 from gateway.evidence.chain import Direction, compute_entry_hash
 from gateway.evidence.checkpoint import checkpoint_signature_problem
 from gateway.evidence.digests import content_digest_matches
-from gateway.evidence.httpsig import (SignatureProblem, check_signature, parse_logged_signature,
-                                      serialised_member_value)
+from gateway.evidence.httpsig import SignatureProblem, check_signature, parse_logged_signature, serialised_member_value
 from gateway.evidence.keys import GatewayKeys, key_fingerprint, public_key_from_jwk
 
 FINDINGS = ("bundle_well_formed", "body_matches_content_digest", "signed_values_match_entry",
@@ -110,7 +110,8 @@ class _Checks:
         if self.record.content_digest is not None:
             expected['"content-digest"'] = self.record.content_digest
         signature = self._parsed(self.record.signature_input, self.record.signature)
-        wrong = [c for c, v in expected.items() if c not in signature.covered or self.record.covered_components.get(c) != v]
+        logged = self.record.covered_components
+        wrong = [c for c, v in expected.items() if c not in signature.covered or logged.get(c) != v]
         if wrong:
             raise _fails(f"not signed, or signed with a different value: {', '.join(wrong)}")
         return f"the signature covers {', '.join(expected)} with the logged values"
@@ -140,7 +141,8 @@ class _Checks:
                          f"{checkpoint.seq - entry.seq} record digests, the proof has {len(digests)}")
         if proof_head(entry.entry_hash, digests) != checkpoint.head_hash:
             raise _fails("the proof does not lead to the checkpoint's head_hash")
-        return f"entry {entry.seq} and {len(digests)} later record digests hash to the head of checkpoint {checkpoint.seq}"
+        return (f"entry {entry.seq} and {len(digests)} later record digests hash to the head of "
+                f"checkpoint {checkpoint.seq}")
 
     def checkpoint_key_known(self) -> str:
         if self.keys.get(self.bundle.checkpoint.keyid) is None:
@@ -152,7 +154,8 @@ class _Checks:
         problem = checkpoint_signature_problem(self.bundle.checkpoint, self.keys)
         if problem:
             raise _fails(problem[1])
-        return f"checkpoint seq {self.bundle.checkpoint.seq} issued {self.bundle.checkpoint.issued_at} is signed by the gateway"
+        checkpoint = self.bundle.checkpoint
+        return f"checkpoint seq {checkpoint.seq} issued {checkpoint.issued_at} is signed by the gateway"
 
     def receipt_signature_valid(self) -> str:
         self._inbound_only()

@@ -12,7 +12,7 @@ import base64
 import binascii
 import json
 import re
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from typing import Any
 
 import rfc8785
@@ -96,7 +96,7 @@ def format_timestamp(moment: datetime) -> str:
     """The log's timestamp form; naive datetimes are refused rather than guessed at."""
     if moment.tzinfo is None:
         raise MalformedEvidence("timestamps must be timezone-aware")
-    return moment.astimezone(timezone.utc).strftime("%Y-%m-%dT%H:%M:%S.%fZ")
+    return moment.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%S.%fZ")
 
 
 def is_timestamp(text: object) -> bool:

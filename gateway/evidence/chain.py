@@ -13,8 +13,9 @@ from __future__ import annotations
 
 import enum
 import hashlib
+from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
-from typing import Any, Mapping
+from typing import Any
 
 from gateway.evidence.canonical import MalformedEvidence, b64, canonical_json, is_timestamp
 from gateway.evidence.digests import content_digest_matches

@@ -7,8 +7,9 @@ the record: the verifier derives the hash object from this form.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import fields
-from typing import Any, Mapping
+from typing import Any
 
 from gateway.evidence.canonical import MalformedEvidence, b64, unb64
 from gateway.evidence.chain import LogEntry, MessageRecord, entry_problems

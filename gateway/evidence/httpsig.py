@@ -7,8 +7,9 @@ live request, so a bundle's signatures can be checked years later without the ga
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
-from typing import Any, Mapping
+from typing import Any
 
 import http_sf
 
@@ -46,11 +47,13 @@ def parse_logged_signature(signature_input: str, signature: str) -> LoggedSignat
     except (UnicodeEncodeError, ValueError) as exc:
         raise SignatureProblem("signature_unparseable", f"not a structured field: {exc}") from exc
     if len(inputs) != 1 or len(values) != 1 or inputs.keys() != values.keys():
-        raise SignatureProblem("signature_unparseable", "expected one Signature-Input and one Signature member with the same label")
+        raise SignatureProblem("signature_unparseable",
+                               "expected one Signature-Input and one Signature member with the same label")
     (label, member), = inputs.items()
     (value, _), = values.values()
     if not isinstance(member[0], list) or not isinstance(value, bytes):
-        raise SignatureProblem("signature_unparseable", "Signature-Input must be an inner list and Signature a byte sequence")
+        raise SignatureProblem("signature_unparseable",
+                               "Signature-Input must be an inner list and Signature a byte sequence")
     try:
         covered = tuple(http_sf.ser_item(item) for item in member[0])
         params_line = http_sf.ser_list([member])

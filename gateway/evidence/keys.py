@@ -9,8 +9,9 @@ signing profile: OKP/Ed25519 (``ed25519``), EC/P-256 (``ecdsa-p256-sha256``, sig
 from __future__ import annotations
 
 import hashlib
+from collections.abc import Mapping
 from dataclasses import dataclass, field
-from typing import Any, Mapping, Union
+from typing import Any
 
 from cryptography.exceptions import InvalidSignature
 from cryptography.hazmat.primitives import hashes, serialization
@@ -20,7 +21,7 @@ from cryptography.hazmat.primitives.asymmetric.utils import encode_dss_signature
 
 from gateway.evidence.canonical import MalformedEvidence, b64url, b64url_decode, canonical_json
 
-PublicKey = Union[Ed25519PublicKey, ec.EllipticCurvePublicKey, rsa.RSAPublicKey]
+PublicKey = Ed25519PublicKey | ec.EllipticCurvePublicKey | rsa.RSAPublicKey
 
 _THUMBPRINT_MEMBERS = {"OKP": ("crv", "kty", "x"), "EC": ("crv", "kty", "x", "y"), "RSA": ("e", "kty", "n")}
 

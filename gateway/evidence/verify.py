@@ -8,8 +8,8 @@ can be trusted to mean what it says.
 
 from __future__ import annotations
 
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
-from typing import Iterable, Iterator
 
 from gateway.evidence.canonical import MalformedEvidence
 from gateway.evidence.chain import GENESIS, ChainHead, LogEntry, compute_entry_hash, entry_problems

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import json
 from dataclasses import dataclass
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 from types import SimpleNamespace
 
 import http_sf
@@ -16,10 +16,21 @@ from cryptography.hazmat.primitives.asymmetric import ec
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 from http_message_signatures import HTTPMessageSigner, algorithms
 
-from gateway.evidence import (GENESIS, ChainHead, Checkpoint, LogEntry, MessageRecord, append, format_timestamp,
-                              key_fingerprint, public_jwk, record_digest, sign_checkpoint)
+from gateway.evidence import (
+    GENESIS,
+    ChainHead,
+    Checkpoint,
+    LogEntry,
+    MessageRecord,
+    append,
+    format_timestamp,
+    key_fingerprint,
+    public_jwk,
+    record_digest,
+    sign_checkpoint,
+)
 
-T0 = datetime(2024, 5, 6, 1, 30, tzinfo=timezone.utc)
+T0 = datetime(2024, 5, 6, 1, 30, tzinfo=UTC)
 BASE = "https://gateway.example.gov.cn/v1"
 GATEWAY_KID = "gw-2024-05"
 

@@ -10,8 +10,15 @@ from cryptography.hazmat.primitives.asymmetric import ec, rsa
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 from evidence_factory import GATEWAY_KID, Parties, build_log, inbound_record
 
-from gateway.evidence import (FINDINGS, EvidenceInconsistent, MalformedEvidence, build_bundle, public_jwk,
-                              sign_checkpoint, verify_bundle)
+from gateway.evidence import (
+    FINDINGS,
+    EvidenceInconsistent,
+    MalformedEvidence,
+    build_bundle,
+    public_jwk,
+    sign_checkpoint,
+    verify_bundle,
+)
 
 EVERY = 8
 
@@ -55,12 +62,16 @@ def test_a_genuine_bundle_verifies(parties, log, seq, checkpoint_index):
     assert _statuses(bundle, parties.jwks)["body_matches_content_digest"] == expected_body
 
 
-@pytest.mark.parametrize("partner_key", [ec.generate_private_key(ec.SECP256R1()), rsa.generate_private_key(65537, 2048)],
-                         ids=["ecdsa-p256-sha256", "rsa-pss-sha512"])
+OTHER_ALGORITHMS = {"ecdsa-p256-sha256": ec.generate_private_key(ec.SECP256R1()),
+                    "rsa-pss-sha512": rsa.generate_private_key(65537, 2048)}
+
+
+@pytest.mark.parametrize("partner_key", OTHER_ALGORITHMS.values(), ids=OTHER_ALGORITHMS.keys())
 def test_bundles_from_partners_with_other_algorithms_verify(partner_key):
     parties = Parties(partner_key, Ed25519PrivateKey.generate())
     log = build_log(parties, [inbound_record(parties, 1)], every=1)
-    assert verify_bundle(build_bundle(log.entries[0], [], log.checkpoints[0], parties.sender_jwk), parties.jwks).verified
+    bundle = build_bundle(log.entries[0], [], log.checkpoints[0], parties.sender_jwk)
+    assert verify_bundle(bundle, parties.jwks).verified
 
 
 def test_a_tampered_body_fails(parties, log):
@@ -75,7 +86,8 @@ def test_a_body_swapped_together_with_its_digest_fails(parties, log):
     genuine, other = _bundle(parties, log, 3), _bundle(parties, log, 5)
     for name in ("body", "content_digest"):
         genuine["entry"]["record"][name] = other["entry"]["record"][name]
-    assert _failing(genuine, parties.jwks) == {"signed_values_match_entry", "entry_hash_valid", "receipt_bound_to_request"}
+    assert _failing(genuine, parties.jwks) == {"signed_values_match_entry", "entry_hash_valid",
+                                               "receipt_bound_to_request"}
 
 
 def test_a_tampered_proof_fails(parties, log):
@@ -84,8 +96,8 @@ def test_a_tampered_proof_fails(parties, log):
     assert _failing(bundle, parties.jwks) == {"proof_links_entry_to_checkpoint"}
     bundle["proof"]["record_digests"].pop()
     report = verify_bundle(bundle, parties.jwks)
-    assert "needs 5 record digests, the proof has 4" in dict((f.name, f.detail) for f in report.findings)[
-        "proof_links_entry_to_checkpoint"]
+    details = {f.name: f.detail for f in report.findings}
+    assert "needs 5 record digests, the proof has 4" in details["proof_links_entry_to_checkpoint"]
 
 
 def test_an_unknown_gateway_key_fails(parties, log):

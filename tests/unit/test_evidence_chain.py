@@ -13,9 +13,22 @@ from cryptography.hazmat.primitives.asymmetric import ec, rsa
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 from evidence_factory import Parties, build_log, inbound_record
 
-from gateway.evidence import (GENESIS, ChainHead, Checkpoint, GatewayKeys, MalformedEvidence, append, checkpoint_due,
-                              compute_entry_hash, entry_from_json, entry_to_json, key_fingerprint, public_jwk,
-                              public_key_from_jwk, record_digest)
+from gateway.evidence import (
+    GENESIS,
+    ChainHead,
+    Checkpoint,
+    GatewayKeys,
+    MalformedEvidence,
+    append,
+    checkpoint_due,
+    compute_entry_hash,
+    entry_from_json,
+    entry_to_json,
+    key_fingerprint,
+    public_jwk,
+    public_key_from_jwk,
+    record_digest,
+)
 from gateway.evidence.keys import jwk_thumbprint
 
 
