@@ -7,12 +7,15 @@ database and the CLI's JSON can be compared with the API's answer.
 
 from __future__ import annotations
 
+import functools
 import json
+import os
 from dataclasses import dataclass
 
 import pytest
 from click.testing import CliRunner, Result
 
+from gateway import contract
 from gateway.bootstrap import build_container
 from gateway.cli import CliSession, main
 from gateway.domain.partners import OperationCatalogue
@@ -28,6 +31,15 @@ CATALOGUE = OperationCatalogue(
 BANK = "91110000600037341L"
 TAX_BUREAU = "91512081MA62K0260E"
 OS_USER = "ops-alice"
+
+
+_spec_once = functools.cache(contract.load_spec)
+
+
+@pytest.fixture(autouse=True)
+def _read_the_contract_once(monkeypatch):
+    # Each command builds a container, which parses the OpenAPI document; once is enough here.
+    monkeypatch.setattr(contract, "load_spec", _spec_once)
 
 
 def build_with_catalogue(settings):
@@ -68,8 +80,6 @@ class Cli:
 @pytest.fixture
 def bare_cli(database_url, tmp_path, monkeypatch) -> Cli:
     """The CLI on a database that has not been migrated."""
-    import os
-
     for name in [n for n in os.environ if n.startswith("GOVGATE_")]:
         monkeypatch.delenv(name)
     env = {"GOVGATE_DATA_DIR": str(tmp_path / "data"), "GOVGATE_ALLOW_LOOPBACK_HTTP": "true",
