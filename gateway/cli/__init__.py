@@ -75,7 +75,7 @@ class GovgateGroup(click.Group):
             _fail([f"error: the database cannot be used: {first}"], 1)
 
 
-@click.group(cls=GovgateGroup, context_settings={"help_option_names": ["-h", "--help"]})
+@click.group("govgate", cls=GovgateGroup, context_settings={"help_option_names": ["-h", "--help"]})
 @click.option(
     "--data-dir", type=click.Path(file_okay=False, path_type=Path), default=None,
     help="Data directory (overrides GOVGATE_DATA_DIR; holds the default SQLite database).",
