@@ -77,11 +77,15 @@ class GovgateGroup(click.Group):
 
 @click.group("govgate", cls=GovgateGroup, context_settings={"help_option_names": ["-h", "--help"]})
 @click.option(
-    "--data-dir", type=click.Path(file_okay=False, path_type=Path), default=None,
+    "--data-dir",
+    type=click.Path(file_okay=False, path_type=Path),
+    default=None,
     help="Data directory (overrides GOVGATE_DATA_DIR; holds the default SQLite database).",
 )
 @click.option(
-    "--database-url", default=None, metavar="URL",
+    "--database-url",
+    default=None,
+    metavar="URL",
     help="Database URL (overrides GOVGATE_DATABASE_URL), e.g. postgresql://user@host/govgate.",
 )
 @click.pass_context

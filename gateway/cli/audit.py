@@ -28,15 +28,39 @@ def audit() -> None:
 @click.pass_obj
 def list_(session: CliSession, actor, action, target_id, outcome, since, after, limit, as_json):
     """List audit events, oldest first. The read is itself recorded (audit.read)."""
-    items = session.read("audit.read", "audit", None, lambda uow, now: uow.audit.list(
-        actor=actor, action=action, target_id=target_id, outcome=outcome, since=since,
-        after=after, limit=limit), permission=Permission.AUDIT, audited=True)
-    page = present.page([present.audit_event(e) for e in items], limit,
-                        items[-1].seq if items else None)
+    items = session.read(
+        "audit.read",
+        "audit",
+        None,
+        lambda uow, now: uow.audit.list(
+            actor=actor,
+            action=action,
+            target_id=target_id,
+            outcome=outcome,
+            since=since,
+            after=after,
+            limit=limit,
+        ),
+        permission=Permission.AUDIT,
+        audited=True,
+    )
+    page = present.page(
+        [present.audit_event(e) for e in items], limit, items[-1].seq if items else None
+    )
     if as_json:
         emit_json(page)
         return
-    table(page["items"], [("seq", "seq"), ("at", "at"), ("actor", "actor"), ("action", "action"),
-                          ("target", "target_id"), ("outcome", "outcome"), ("detail", "detail")],
-          empty="no audit events match")
+    table(
+        page["items"],
+        [
+            ("seq", "seq"),
+            ("at", "at"),
+            ("actor", "actor"),
+            ("action", "action"),
+            ("target", "target_id"),
+            ("outcome", "outcome"),
+            ("detail", "detail"),
+        ],
+        empty="no audit events match",
+    )
     next_page_hint(page)

@@ -51,7 +51,13 @@ def current(session: CliSession, as_json: bool) -> None:
     if as_json:
         emit_json(state)
         return
-    record(state, [("current", lambda s: s["current"] or "empty"), ("head", "head"),
-                   ("up to date", "up_to_date")])
+    record(
+        state,
+        [
+            ("current", lambda s: s["current"] or "empty"),
+            ("head", "head"),
+            ("up to date", "up_to_date"),
+        ],
+    )
     if not state["up_to_date"]:
         click.echo("run 'govgate db upgrade' to migrate")

@@ -18,21 +18,34 @@ def grants() -> None:
 @grants.command()
 @click.argument("partner_id")
 @click.argument("operation")
-@click.option("--expires", type=TIME, default=None, help=f"When the grant ends (default never). {TIME_HELP}.")
+@click.option(
+    "--expires", type=TIME, default=None, help=f"When the grant ends (default never). {TIME_HELP}."
+)
 @json_option
 @click.pass_obj
 def add(session: CliSession, partner_id, operation, expires, as_json):
     """Allow PARTNER_ID to call OPERATION (an operation or a group; see 'grants operations')."""
     c = session.container()
     actor_id = cli_actor().id
-    grant = session.run("grant.create", "partner", partner_id, lambda uow, now: c.access.grant(
-        uow, partner_id, operation, expires, now, actor_id))
+    grant = session.run(
+        "grant.create",
+        "partner",
+        partner_id,
+        lambda uow, now: c.access.grant(uow, partner_id, operation, expires, now, actor_id),
+    )
     data = present.grant(grant, c.clock())
     if as_json:
         emit_json(data)
         return
-    record(data, [("grant", "id"), ("partner", "partner_id"), ("operation", "operation"),
-                  ("expires", "expires_at")])
+    record(
+        data,
+        [
+            ("grant", "id"),
+            ("partner", "partner_id"),
+            ("operation", "operation"),
+            ("expires", "expires_at"),
+        ],
+    )
 
 
 @grants.command("list")
@@ -45,16 +58,32 @@ def list_(session: CliSession, partner, operation, limit, after, as_json):
     """List grants, oldest first."""
     cursor = _grant_cursor(after)
     c = session.container()
-    items = session.read("grant.list", "grant", None, lambda uow, now: uow.grants.list(
-        partner_id=partner, operation=operation, after=cursor, limit=limit))
+    items = session.read(
+        "grant.list",
+        "grant",
+        None,
+        lambda uow, now: uow.grants.list(
+            partner_id=partner, operation=operation, after=cursor, limit=limit
+        ),
+    )
     now = c.clock()
-    page = present.page([present.grant(g, now) for g in items], limit, items[-1].id if items else None)
+    page = present.page(
+        [present.grant(g, now) for g in items], limit, items[-1].id if items else None
+    )
     if as_json:
         emit_json(page)
         return
-    table(page["items"], [("id", "id"), ("partner", "partner_id"), ("operation", "operation"),
-                          ("expires", "expires_at"), ("current", "current")],
-          empty="no grants")
+    table(
+        page["items"],
+        [
+            ("id", "id"),
+            ("partner", "partner_id"),
+            ("operation", "operation"),
+            ("expires", "expires_at"),
+            ("current", "current"),
+        ],
+        empty="no grants",
+    )
     next_page_hint(page)
 
 
@@ -73,8 +102,9 @@ def _grant_cursor(after: str | None) -> int | None:
 def remove(session: CliSession, grant_id, as_json):
     """Withdraw a grant (see 'grants list' for ids)."""
     c = session.container()
-    session.run("grant.delete", "grant", str(grant_id),
-                lambda uow, now: c.access.revoke(uow, grant_id))
+    session.run(
+        "grant.delete", "grant", str(grant_id), lambda uow, now: c.access.revoke(uow, grant_id)
+    )
     if as_json:
         emit_json({"removed": grant_id})
     else:

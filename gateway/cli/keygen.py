@@ -45,19 +45,36 @@ def key_files(out: Path, keyid: str) -> tuple[Path, Path]:
 
 @click.command("generate")
 @click.argument("partner_id")
-@click.option("--algorithm", type=click.Choice(ALGORITHMS), required=True,
-              help="Signature algorithm (RSA keys have 3072 bits).")
-@click.option("--out", type=click.Path(file_okay=False, path_type=Path), required=True,
-              help="Directory for KEYID.private.pem (0600) and KEYID.public.pem (0644).")
+@click.option(
+    "--algorithm",
+    type=click.Choice(ALGORITHMS),
+    required=True,
+    help="Signature algorithm (RSA keys have 3072 bits).",
+)
+@click.option(
+    "--out",
+    type=click.Path(file_okay=False, path_type=Path),
+    required=True,
+    help="Directory for KEYID.private.pem (0600) and KEYID.public.pem (0644).",
+)
 @click.option("--keyid", default=None, help="Key identifier (default: the RFC 7638 thumbprint).")
-@click.option("--register/--no-register", default=True, show_default=True,
-              help="Register the public half for the partner.")
-@click.option("--not-before", type=TIME, default=None, help=f"Valid from, when registering. {TIME_HELP}.")
-@click.option("--not-after", type=TIME, default=None, help=f"Valid until, when registering. {TIME_HELP}.")
+@click.option(
+    "--register/--no-register",
+    default=True,
+    show_default=True,
+    help="Register the public half for the partner.",
+)
+@click.option(
+    "--not-before", type=TIME, default=None, help=f"Valid from, when registering. {TIME_HELP}."
+)
+@click.option(
+    "--not-after", type=TIME, default=None, help=f"Valid until, when registering. {TIME_HELP}."
+)
 @json_option
 @click.pass_obj
-def generate(session: CliSession, partner_id, algorithm, out, keyid, register, not_before,
-             not_after, as_json):
+def generate(
+    session: CliSession, partner_id, algorithm, out, keyid, register, not_before, not_after, as_json
+):
     """Generate a key pair for a partner and (by default) register its public half.
 
     The private key is written once, to a 0600 file, for you to hand to the partner over a
@@ -69,8 +86,11 @@ def generate(session: CliSession, partner_id, algorithm, out, keyid, register, n
     info = pair.public_info()
     keyid = keyid or info.thumbprint
     if not key_service.KEYID.match(keyid):
-        raise InvalidInput("the keyid is not valid", reason="validation_failed",
-                           errors=[FieldError("/keyid", "use 1 to 200 of A-Z a-z 0-9 . _ : -")])
+        raise InvalidInput(
+            "the keyid is not valid",
+            reason="validation_failed",
+            errors=[FieldError("/keyid", "use 1 to 200 of A-Z a-z 0-9 . _ : -")],
+        )
     out.mkdir(parents=True, exist_ok=True, mode=0o700)
     private_file, public_file = key_files(out, keyid)
     for path in (private_file, public_file):
@@ -83,10 +103,21 @@ def generate(session: CliSession, partner_id, algorithm, out, keyid, register, n
         written.append(public_file)
         key = None
         if register:
-            key = session.run("key.register", "partner", partner_id,
-                              lambda uow, now: key_service.register(
-                                  uow, partner_id, info.pem, keyid=keyid, algorithm=algorithm,
-                                  not_before=not_before, not_after=not_after, now=now))
+            key = session.run(
+                "key.register",
+                "partner",
+                partner_id,
+                lambda uow, now: key_service.register(
+                    uow,
+                    partner_id,
+                    info.pem,
+                    keyid=keyid,
+                    algorithm=algorithm,
+                    not_before=not_before,
+                    not_after=not_after,
+                    now=now,
+                ),
+            )
     except BaseException:
         # A pair the gateway does not know (or half a pair) is worse than none: clean up.
         for path in written:
@@ -109,7 +140,11 @@ def generate(session: CliSession, partner_id, algorithm, out, keyid, register, n
     if key is not None:
         click.echo(f"registered key {keyid} ({algorithm}) for partner {partner_id}")
     else:
-        click.echo(f"not registered; later: govgate keys add {partner_id} --public-key {public_file}"
-                   f" --keyid {keyid}")
-    warn("hand the private key to the partner over a secure channel, then delete this copy; "
-         "the gateway does not keep it")
+        click.echo(
+            f"not registered; later: govgate keys add {partner_id} --public-key {public_file}"
+            f" --keyid {keyid}"
+        )
+    warn(
+        "hand the private key to the partner over a secure channel, then delete this copy; "
+        "the gateway does not keep it"
+    )

@@ -47,24 +47,52 @@ keys.add_command(generate)
 
 @keys.command()
 @click.argument("partner_id")
-@click.option("--public-key", "key_file", type=click.File("r", encoding="utf-8"), required=True,
-              help="PEM or JWK JSON file with the PUBLIC key; '-' reads stdin. Private keys are refused.")
+@click.option(
+    "--public-key",
+    "key_file",
+    type=click.File("r", encoding="utf-8"),
+    required=True,
+    help="PEM or JWK JSON file with the PUBLIC key; '-' reads stdin. Private keys are refused.",
+)
 @click.option("--keyid", default=None, help="Key identifier (default: the RFC 7638 thumbprint).")
-@click.option("--algorithm", type=click.Choice(ALGORITHMS), default=None,
-              help="Expected algorithm (default: follows from the key).")
-@click.option("--not-before", type=TIME, default=None, help=f"Valid from (default now). {TIME_HELP}.")
-@click.option("--not-after", type=TIME, default=None, help=f"Valid until (default open). {TIME_HELP}.")
+@click.option(
+    "--algorithm",
+    type=click.Choice(ALGORITHMS),
+    default=None,
+    help="Expected algorithm (default: follows from the key).",
+)
+@click.option(
+    "--not-before", type=TIME, default=None, help=f"Valid from (default now). {TIME_HELP}."
+)
+@click.option(
+    "--not-after", type=TIME, default=None, help=f"Valid until (default open). {TIME_HELP}."
+)
 @json_option
 @click.pass_obj
-def add(session: CliSession, partner_id, key_file, keyid, algorithm, not_before, not_after, as_json):
+def add(
+    session: CliSession, partner_id, key_file, keyid, algorithm, not_before, not_after, as_json
+):
     """Register a partner's public key."""
     material = key_file.read(MAX_KEY_FILE + 1)
     if len(material) > MAX_KEY_FILE:
-        raise click.BadParameter("larger than any public key; is this the right file?",
-                                 param_hint="--public-key")
-    key = session.run("key.register", "partner", partner_id, lambda uow, now: key_service.register(
-        uow, partner_id, material, keyid=keyid, algorithm=algorithm, not_before=not_before,
-        not_after=not_after, now=now))
+        raise click.BadParameter(
+            "larger than any public key; is this the right file?", param_hint="--public-key"
+        )
+    key = session.run(
+        "key.register",
+        "partner",
+        partner_id,
+        lambda uow, now: key_service.register(
+            uow,
+            partner_id,
+            material,
+            keyid=keyid,
+            algorithm=algorithm,
+            not_before=not_before,
+            not_after=not_after,
+            now=now,
+        ),
+    )
     show_key(present.key(key), as_json)
 
 
@@ -74,17 +102,28 @@ def add(session: CliSession, partner_id, key_file, keyid, algorithm, not_before,
 @click.pass_obj
 def list_(session: CliSession, partner_id, as_json):
     """List a partner's keys, oldest first."""
+
     def work(uow, now):
         PartnerRegistry.get(uow, partner_id)
         return uow.keys.for_partner(partner_id)
 
-    body = {"items": [present.key(k) for k in session.read("key.list", "partner", partner_id, work)]}
+    body = {
+        "items": [present.key(k) for k in session.read("key.list", "partner", partner_id, work)]
+    }
     if as_json:
         emit_json(body)
         return
-    table(body["items"], [("keyid", "keyid"), ("algorithm", "algorithm"), ("status", "status"),
-                          ("not before", "not_before"), ("not after", "not_after")],
-          empty=f"partner {partner_id} has no keys")
+    table(
+        body["items"],
+        [
+            ("keyid", "keyid"),
+            ("algorithm", "algorithm"),
+            ("status", "status"),
+            ("not before", "not_before"),
+            ("not after", "not_after"),
+        ],
+        empty=f"partner {partner_id} has no keys",
+    )
 
 
 @keys.command()
@@ -95,8 +134,9 @@ def list_(session: CliSession, partner_id, as_json):
 @click.pass_obj
 def show(session: CliSession, partner_id, keyid, pem, as_json):
     """Show one key."""
-    key = session.read("key.get", "key", keyid,
-                       lambda uow, now: key_service.get(uow, keyid, partner_id))
+    key = session.read(
+        "key.get", "key", keyid, lambda uow, now: key_service.get(uow, keyid, partner_id)
+    )
     if pem:
         click.echo(key.public_key_pem, nl=False)
         return
@@ -111,8 +151,12 @@ def show(session: CliSession, partner_id, keyid, pem, as_json):
 @click.pass_obj
 def revoke(session: CliSession, partner_id, keyid, reason, as_json):
     """Revoke a key at once: signatures made with it are refused from now on."""
-    key = session.run("key.revoke", "key", keyid,
-                      lambda uow, now: key_service.revoke(uow, keyid, reason, now, partner_id))
+    key = session.run(
+        "key.revoke",
+        "key",
+        keyid,
+        lambda uow, now: key_service.revoke(uow, keyid, reason, now, partner_id),
+    )
     if as_json:
         emit_json(present.key(key))
     else:
@@ -122,13 +166,19 @@ def revoke(session: CliSession, partner_id, keyid, reason, as_json):
 @keys.command()
 @click.argument("partner_id")
 @click.argument("keyid")
-@click.option("--not-after", type=TIME, required=True, help=f"Last moment of validity. {TIME_HELP}.")
+@click.option(
+    "--not-after", type=TIME, required=True, help=f"Last moment of validity. {TIME_HELP}."
+)
 @json_option
 @click.pass_obj
 def expire(session: CliSession, partner_id, keyid, not_after, as_json):
     """Set when a key stops being valid - how an overlapping rotation is finished."""
-    key = session.run("key.update", "key", keyid,
-                      lambda uow, now: key_service.set_expiry(uow, keyid, not_after, partner_id))
+    key = session.run(
+        "key.update",
+        "key",
+        keyid,
+        lambda uow, now: key_service.set_expiry(uow, keyid, not_after, partner_id),
+    )
     if as_json:
         emit_json(present.key(key))
     else:

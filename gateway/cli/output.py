@@ -41,7 +41,7 @@ def table(items: Iterable[dict], columns: Sequence[Column], *, empty: str) -> No
     headers = [label.upper() for label, _ in columns]
     widths = [max(len(h), *(len(r[i]) for r in rows)) for i, h in enumerate(headers)]
     for row in [headers, *rows]:
-        click.echo("  ".join(cell.ljust(w) for cell, w in zip(row, widths)).rstrip())
+        click.echo("  ".join(cell.ljust(w) for cell, w in zip(row, widths, strict=True)).rstrip())
 
 
 def next_page_hint(page: dict) -> None:

@@ -49,15 +49,23 @@ TIME = Timestamp()
 def json_option(command):
     """``--json``: print the API's JSON shape instead of the human summary."""
     return click.option(
-        "--json", "as_json", is_flag=True, help="Print JSON (the admin API's shape) instead of text."
+        "--json",
+        "as_json",
+        is_flag=True,
+        help="Print JSON (the admin API's shape) instead of text.",
     )(command)
 
 
 def limit_options(command):
     command = click.option(
-        "--after", default=None, help="Continue after this cursor (next_after of the previous page)."
+        "--after",
+        default=None,
+        help="Continue after this cursor (next_after of the previous page).",
     )(command)
     return click.option(
-        "--limit", type=click.IntRange(1, 1000), default=100, show_default=True,
+        "--limit",
+        type=click.IntRange(1, 1000),
+        default=100,
+        show_default=True,
         help="At most this many items.",
     )(command)

@@ -38,23 +38,48 @@ def partners() -> None:
 
 
 @partners.command()
-@click.option("--id", "partner_id", required=True, help="Unified social credit code (18 characters).")
+@click.option(
+    "--id", "partner_id", required=True, help="Unified social credit code (18 characters)."
+)
 @click.option("--name", required=True, help="The partner's name.")
-@click.option("--role", "roles", type=ROLES, multiple=True, required=True,
-              help="A role the partner plays; repeat for several.")
-@click.option("--division", required=True, help="Administrative division code (GB/T 2260, 6 digits).")
+@click.option(
+    "--role",
+    "roles",
+    type=ROLES,
+    multiple=True,
+    required=True,
+    help="A role the partner plays; repeat for several.",
+)
+@click.option(
+    "--division", required=True, help="Administrative division code (GB/T 2260, 6 digits)."
+)
 @click.option("--endpoint", required=True, help="The https URL the gateway delivers to.")
-@click.option("--format", "format_", default=CANONICAL_FORMAT, show_default=True,
-              help="Message format the partner speaks.")
+@click.option(
+    "--format",
+    "format_",
+    default=CANONICAL_FORMAT,
+    show_default=True,
+    help="Message format the partner speaks.",
+)
 @json_option
 @click.pass_obj
 def add(session: CliSession, partner_id, name, roles, division, endpoint, format_, as_json):
     """Register a partner."""
-    fields = {"id": partner_id, "name": name, "roles": list(roles), "division_code": division,
-              "endpoint_url": endpoint, "format": format_}
+    fields = {
+        "id": partner_id,
+        "name": name,
+        "roles": list(roles),
+        "division_code": division,
+        "endpoint_url": endpoint,
+        "format": format_,
+    }
     registry = session.container().partners
-    partner = session.run("partner.create", "partner", partner_id,
-                          lambda uow, now: registry.register(uow, fields, now))
+    partner = session.run(
+        "partner.create",
+        "partner",
+        partner_id,
+        lambda uow, now: registry.register(uow, fields, now),
+    )
     show_partner(present.partner(partner), as_json)
 
 
@@ -67,15 +92,29 @@ def add(session: CliSession, partner_id, name, roles, division, endpoint, format
 @click.pass_obj
 def list_(session: CliSession, role, status, division, limit, after, as_json):
     """List partners, ordered by id."""
-    items = session.read("partner.list", "partner", None, lambda uow, now: uow.partners.list(
-        role=role, status=status, division_code=division, after=after, limit=limit))
+    items = session.read(
+        "partner.list",
+        "partner",
+        None,
+        lambda uow, now: uow.partners.list(
+            role=role, status=status, division_code=division, after=after, limit=limit
+        ),
+    )
     page = present.page([present.partner(p) for p in items], limit, items[-1].id if items else None)
     if as_json:
         emit_json(page)
         return
-    table(page["items"], [("id", "id"), ("status", "status"), ("roles", "roles"),
-                          ("division", "division_code"), ("name", "name")],
-          empty="no partners")
+    table(
+        page["items"],
+        [
+            ("id", "id"),
+            ("status", "status"),
+            ("roles", "roles"),
+            ("division", "division_code"),
+            ("name", "name"),
+        ],
+        empty="no partners",
+    )
     next_page_hint(page)
 
 
@@ -86,16 +125,22 @@ def list_(session: CliSession, role, status, division, limit, after, as_json):
 def show(session: CliSession, partner_id, as_json):
     """Show one partner."""
     registry = session.container().partners
-    partner = session.read("partner.get", "partner", partner_id,
-                           lambda uow, now: registry.get(uow, partner_id))
+    partner = session.read(
+        "partner.get", "partner", partner_id, lambda uow, now: registry.get(uow, partner_id)
+    )
     show_partner(present.partner(partner), as_json)
 
 
 @partners.command()
 @click.argument("partner_id")
 @click.option("--name", default=None)
-@click.option("--role", "roles", type=ROLES, multiple=True,
-              help="Replace the roles with these; repeat for several.")
+@click.option(
+    "--role",
+    "roles",
+    type=ROLES,
+    multiple=True,
+    help="Replace the roles with these; repeat for several.",
+)
 @click.option("--division", default=None, help="Division code (GB/T 2260).")
 @click.option("--endpoint", default=None, help="Delivery URL.")
 @click.option("--format", "format_", default=None, help="Message format.")
@@ -103,15 +148,29 @@ def show(session: CliSession, partner_id, as_json):
 @click.pass_obj
 def update(session: CliSession, partner_id, name, roles, division, endpoint, format_, as_json):
     """Change a partner's details (only the options given)."""
-    changes = {key: value for key, value in [
-        ("name", name), ("roles", list(roles) or None), ("division_code", division),
-        ("endpoint_url", endpoint), ("format", format_)] if value is not None}
+    changes = {
+        key: value
+        for key, value in [
+            ("name", name),
+            ("roles", list(roles) or None),
+            ("division_code", division),
+            ("endpoint_url", endpoint),
+            ("format", format_),
+        ]
+        if value is not None
+    }
     if not changes:
-        raise click.UsageError("nothing to change: give at least one of --name, --role, "
-                               "--division, --endpoint, --format")
+        raise click.UsageError(
+            "nothing to change: give at least one of --name, --role, "
+            "--division, --endpoint, --format"
+        )
     registry = session.container().partners
-    partner = session.run("partner.update", "partner", partner_id,
-                          lambda uow, now: registry.update(uow, partner_id, changes, now))
+    partner = session.run(
+        "partner.update",
+        "partner",
+        partner_id,
+        lambda uow, now: registry.update(uow, partner_id, changes, now),
+    )
     show_partner(present.partner(partner), as_json)
 
 
@@ -122,8 +181,12 @@ def _status_command(name: str, status: PartnerStatus, action: str, doc: str):
     @click.pass_obj
     def command(session: CliSession, partner_id, as_json):
         registry = session.container().partners
-        partner = session.run(action, "partner", partner_id,
-                              lambda uow, now: registry.set_status(uow, partner_id, status, now))
+        partner = session.run(
+            action,
+            "partner",
+            partner_id,
+            lambda uow, now: registry.set_status(uow, partner_id, status, now),
+        )
         if as_json:
             emit_json(present.partner(partner))
         else:
@@ -132,7 +195,12 @@ def _status_command(name: str, status: PartnerStatus, action: str, doc: str):
     return command
 
 
-suspend = _status_command("suspend", PartnerStatus.SUSPENDED, "partner.suspend",
-                          "Suspend a partner: its signed requests are refused until activated.")
-activate = _status_command("activate", PartnerStatus.ACTIVE, "partner.activate",
-                           "Activate a suspended partner.")
+suspend = _status_command(
+    "suspend",
+    PartnerStatus.SUSPENDED,
+    "partner.suspend",
+    "Suspend a partner: its signed requests are refused until activated.",
+)
+activate = _status_command(
+    "activate", PartnerStatus.ACTIVE, "partner.activate", "Activate a suspended partner."
+)

@@ -34,13 +34,28 @@ def listen_url(settings: Settings) -> str:
 
 
 @click.command()
-@click.option("--host", default=None, help="Address to listen on (GOVGATE_HOST; default 127.0.0.1).")
-@click.option("--port", type=click.IntRange(1, 65535), default=None,
-              help="Port to listen on (GOVGATE_PORT; default 8080).")
-@click.option("--workers", type=click.IntRange(1, 64), default=None,
-              help="Worker processes (GOVGATE_WORKERS; default 1).")
-@click.option("--migrate/--no-migrate", "run_migrations", default=True, show_default=True,
-              help="Upgrade the database schema before starting.")
+@click.option(
+    "--host", default=None, help="Address to listen on (GOVGATE_HOST; default 127.0.0.1)."
+)
+@click.option(
+    "--port",
+    type=click.IntRange(1, 65535),
+    default=None,
+    help="Port to listen on (GOVGATE_PORT; default 8080).",
+)
+@click.option(
+    "--workers",
+    type=click.IntRange(1, 64),
+    default=None,
+    help="Worker processes (GOVGATE_WORKERS; default 1).",
+)
+@click.option(
+    "--migrate/--no-migrate",
+    "run_migrations",
+    default=True,
+    show_default=True,
+    help="Upgrade the database schema before starting.",
+)
 @click.pass_obj
 def serve(session: CliSession, host, port, workers, run_migrations) -> None:
     """Run the gateway's HTTP server (uvicorn) until interrupted.
@@ -63,11 +78,15 @@ def serve(session: CliSession, host, port, workers, run_migrations) -> None:
     session.close()  # the workers open their own connections
 
     os.environ.update(child_environment(settings))
-    click.echo(f"govgate listening on {listen_url(settings)} "
-               f"(OpenAPI document at {listen_url(settings)}/openapi.json)")
+    click.echo(
+        f"govgate listening on {listen_url(settings)} "
+        f"(OpenAPI document at {listen_url(settings)}/openapi.json)"
+    )
     if not has_tokens:
-        click.echo("no admin token exists yet; create the first one with:\n"
-                   "  govgate admin-token create --name <who> --role admin")
+        click.echo(
+            "no admin token exists yet; create the first one with:\n"
+            "  govgate admin-token create --name <who> --role admin"
+        )
     uvicorn.run(
         "gateway.bootstrap:asgi_app",
         factory=True,

@@ -108,8 +108,12 @@ class CliSession:
     ) -> T:
         """A read, with the same audit rules as the API's reads (recorded only when asked)."""
         return self.run(
-            name, target_type, target_id, lambda uow, now: (work(uow, now), None, None),
-            permission=permission, audited=audited,
+            name,
+            target_type,
+            target_id,
+            lambda uow, now: (work(uow, now), None, None),
+            permission=permission,
+            audited=audited,
         )
 
     def close(self) -> None:

@@ -19,23 +19,37 @@ def admin_token() -> None:
 
 @admin_token.command()
 @click.option("--name", required=True, help="Who or what holds the token, e.g. 'ops laptop'.")
-@click.option("--role", type=click.Choice([r.value for r in AdminRole]), required=True,
-              help="admin: everything; operator: read and re-drive; auditor: read and audit trail.")
-@click.option("--expires", type=TIME, default=None, help=f"When the token stops working. {TIME_HELP}.")
+@click.option(
+    "--role",
+    type=click.Choice([r.value for r in AdminRole]),
+    required=True,
+    help="admin: everything; operator: read and re-drive; auditor: read and audit trail.",
+)
+@click.option(
+    "--expires", type=TIME, default=None, help=f"When the token stops working. {TIME_HELP}."
+)
 @json_option
 @click.pass_obj
 def create(session: CliSession, name, role, expires, as_json):
     """Create a token and print its secret - once; it cannot be shown again."""
     creator = cli_actor().id
-    issued = session.run("token.create", "token", None, lambda uow, now: token_service.issue(
-        uow, name, role, expires, now, created_by=creator))
+    issued = session.run(
+        "token.create",
+        "token",
+        None,
+        lambda uow, now: token_service.issue(uow, name, role, expires, now, created_by=creator),
+    )
     if as_json:
         emit_json({"token": present.token(issued.token), "secret": issued.secret})
     else:
-        click.echo(f"created {issued.token.role.value} token {issued.token.id} ({issued.token.name})")
+        click.echo(
+            f"created {issued.token.role.value} token {issued.token.id} ({issued.token.name})"
+        )
         click.echo(issued.secret)
-    warn("this secret is shown once and cannot be shown again; store it now "
-         "(send it as 'Authorization: Bearer <secret>')")
+    warn(
+        "this secret is shown once and cannot be shown again; store it now "
+        "(send it as 'Authorization: Bearer <secret>')"
+    )
 
 
 @admin_token.command("list")
@@ -44,16 +58,25 @@ def create(session: CliSession, name, role, expires, as_json):
 @click.pass_obj
 def list_(session: CliSession, limit, after, as_json):
     """List tokens (never their secrets)."""
-    items = session.read("token.list", "token", None,
-                         lambda uow, now: uow.tokens.list(after=after, limit=limit))
+    items = session.read(
+        "token.list", "token", None, lambda uow, now: uow.tokens.list(after=after, limit=limit)
+    )
     page = present.page([present.token(t) for t in items], limit, items[-1].id if items else None)
     if as_json:
         emit_json(page)
         return
-    table(page["items"], [("id", "id"), ("role", "role"), ("name", "name"),
-                          ("expires", "expires_at"), ("revoked", "revoked_at"),
-                          ("last used", "last_used_at")],
-          empty="no admin tokens; create one with 'govgate admin-token create'")
+    table(
+        page["items"],
+        [
+            ("id", "id"),
+            ("role", "role"),
+            ("name", "name"),
+            ("expires", "expires_at"),
+            ("revoked", "revoked_at"),
+            ("last used", "last_used_at"),
+        ],
+        empty="no admin tokens; create one with 'govgate admin-token create'",
+    )
     next_page_hint(page)
 
 
@@ -63,8 +86,9 @@ def list_(session: CliSession, limit, after, as_json):
 @click.pass_obj
 def revoke(session: CliSession, token_id, as_json):
     """Revoke a token; it stops working at once, in every server process."""
-    token = session.run("token.revoke", "token", token_id,
-                        lambda uow, now: token_service.revoke(uow, token_id, now))
+    token = session.run(
+        "token.revoke", "token", token_id, lambda uow, now: token_service.revoke(uow, token_id, now)
+    )
     if as_json:
         emit_json(present.token(token))
     else:

@@ -24,7 +24,8 @@ def test_add_list_remove(cli, bank, client, admin_headers):
     assert api.status_code == 200
     assert listed == api.json()
     assert [g["id"] for g in listed["items"]] == [grant["id"], other["id"]]
-    assert [g["id"] for g in cli.json("grants", "list", "--operation", "lending")["items"]] == [grant["id"]]
+    lending = cli.json("grants", "list", "--operation", "lending")["items"]
+    assert [g["id"] for g in lending] == [grant["id"]]
     assert cli.ok("grants", "remove", str(grant["id"])).stdout == f"grant {grant['id']} removed\n"
     assert [g["id"] for g in cli.json("grants", "list")["items"]] == [other["id"]]
     [event] = cli.json("audit", "list", "--action", "grant.delete")["items"]
@@ -37,8 +38,8 @@ def test_refusals(cli, bank):
         " (unknown_operation)",
         "  OPERATION: unknown operation or group",
     ]
-    assert cli.refused("grants", "add", bank, "lending", "--expires", "2001-01-01").splitlines()[1] == (
-        "  --expires: must be in the future")
+    error = cli.refused("grants", "add", bank, "lending", "--expires", "2001-01-01")
+    assert error.splitlines()[1] == "  --expires: must be in the future"
     cli.ok("grants", "add", bank, "lending")
     assert cli.refused("grants", "add", bank, "lending") == (
         f"error: {bank} already holds a grant for lending (grant_exists)\n")
@@ -53,6 +54,7 @@ def test_list_pages_with_a_numeric_cursor(cli, bank):
         cli.ok("grants", "add", bank, operation)
     first = cli.json("grants", "list", "--limit", "2")
     rest = cli.json("grants", "list", "--after", str(first["next_after"]))
-    assert [g["operation"] for g in first["items"] + rest["items"]] == ["lending", "deferral", "query_loan"]
+    operations = [g["operation"] for g in first["items"] + rest["items"]]
+    assert operations == ["lending", "deferral", "query_loan"]
     assert cli("grants", "list", "--after", "x").exit_code == 2
     assert BANK in cli.ok("grants", "list").stdout

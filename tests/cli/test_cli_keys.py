@@ -32,7 +32,8 @@ def private_key():
 @pytest.fixture
 def public_pem_file(private_key, tmp_path):
     path = tmp_path / "bank.pub.pem"
-    path.write_bytes(private_key.public_key().public_bytes(Encoding.PEM, PublicFormat.SubjectPublicKeyInfo))
+    public_key = private_key.public_key()
+    path.write_bytes(public_key.public_bytes(Encoding.PEM, PublicFormat.SubjectPublicKeyInfo))
     return path
 
 
@@ -59,7 +60,8 @@ def test_a_private_key_file_is_refused_and_the_refusal_audited(cli, bank, privat
     path = tmp_path / "oops.pem"
     path.write_bytes(private_key.private_bytes(Encoding.PEM, PrivateFormat.PKCS8, NoEncryption()))
     error = cli.refused("keys", "add", bank, "--public-key", str(path))
-    assert error == "error: This is a private key; submit the public key only. (private_key_refused)\n"
+    assert error == (
+        "error: This is a private key; submit the public key only. (private_key_refused)\n")
     assert cli.json("keys", "list", bank) == {"items": []}
     [event] = cli.json("audit", "list", "--action", "key.register")["items"]
     assert (event["outcome"], event["detail"]) == ("failed", "private_key_refused")
@@ -67,8 +69,8 @@ def test_a_private_key_file_is_refused_and_the_refusal_audited(cli, bank, privat
 
 def test_the_same_key_twice_and_an_algorithm_mismatch(cli, bank, public_pem_file):
     cli.ok("keys", "add", bank, "--public-key", str(public_pem_file))
-    assert cli.refused("keys", "add", bank, "--public-key", str(public_pem_file), "--keyid", "k2") == (
-        "error: this public key is already registered (key_exists)\n")
+    again = cli.refused("keys", "add", bank, "--public-key", str(public_pem_file), "--keyid", "k2")
+    assert again == "error: this public key is already registered (key_exists)\n"
     error = cli.refused("keys", "add", bank, "--public-key", str(public_pem_file), "--algorithm",
                         "rsa-pss-sha512")
     assert error.endswith("(algorithm_mismatch)\n")
@@ -81,7 +83,8 @@ def test_a_key_for_an_unknown_partner(cli, public_pem_file):
 
 def test_expire_and_revoke(cli, bank, public_pem_file):
     cli.ok("keys", "add", bank, "--public-key", str(public_pem_file), "--keyid", "bank-1")
-    out = cli.ok("keys", "expire", bank, "bank-1", "--not-after", "2099-01-01T08:00:00+08:00").stdout
+    out = cli.ok("keys", "expire", bank, "bank-1",
+                 "--not-after", "2099-01-01T08:00:00+08:00").stdout
     assert out == "key bank-1 is valid until 2099-01-01T00:00:00Z\n"
     error = cli.refused("keys", "expire", bank, "bank-1", "--not-after", "2000-01-01")
     assert error.splitlines()[1] == "  --not-after: must be later than not_before"
@@ -131,7 +134,8 @@ def test_generate_never_overwrites(cli, bank, tmp_path):
     (tmp_path / "bank-1.public.pem").write_text("someone else's file")
     error = cli.refused("keys", "generate", bank, "--algorithm", "ed25519", "--out", str(tmp_path),
                         "--keyid", "bank-1")
-    assert error == f"error: {tmp_path / 'bank-1.public.pem'} already exists; not overwriting it (file_exists)\n"
+    existing = tmp_path / "bank-1.public.pem"
+    assert error == f"error: {existing} already exists; not overwriting it (file_exists)\n"
     assert not (tmp_path / "bank-1.private.pem").exists()
     assert (tmp_path / "bank-1.public.pem").read_text() == "someone else's file"
 
@@ -144,7 +148,8 @@ def test_generate_removes_its_files_when_registration_fails(cli, tmp_path):
 
 
 def test_generate_rsa_uses_3072_bits_and_the_thumbprint_as_default_keyid(cli, bank, tmp_path):
-    result = cli.json("keys", "generate", bank, "--algorithm", "rsa-pss-sha512", "--out", str(tmp_path))
+    result = cli.json("keys", "generate", bank, "--algorithm", "rsa-pss-sha512",
+                      "--out", str(tmp_path))
     pair = SigningKey.from_pem((tmp_path / f"{result['keyid']}.private.pem").read_bytes(), "x")
     assert pair.private_key.key_size == 3072
     assert result["keyid"] == result["key"]["thumbprint"]

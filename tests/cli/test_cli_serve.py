@@ -66,6 +66,7 @@ def free_port() -> int:
 @pytest.mark.slow
 def test_serve_really_serves_the_contract(tmp_path):
     port = free_port()
+    url = f"http://127.0.0.1:{port}/v1/openapi.json"
     env = {k: v for k, v in os.environ.items() if not k.startswith("GOVGATE_")}
     env["PYTHONPATH"] = str(Path(__file__).resolve().parents[2])
     log = (tmp_path / "serve.log").open("w+")
@@ -78,7 +79,7 @@ def test_serve_really_serves_the_contract(tmp_path):
         status, deadline = None, time.monotonic() + 20
         while time.monotonic() < deadline and server.poll() is None:
             try:
-                status = httpx.get(f"http://127.0.0.1:{port}/v1/openapi.json", timeout=1).status_code
+                status = httpx.get(url, timeout=1).status_code
             except httpx.TransportError:
                 status = None
             if status == 200:

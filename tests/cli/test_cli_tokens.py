@@ -38,7 +38,8 @@ def test_json_output_equals_the_api_and_revocation_is_immediate(cli, client):
 def test_refusals(cli):
     assert cli.refused("admin-token", "revoke", "tok_nope") == (
         "error: no admin token tok_nope (token_not_found)\n")
-    assert cli.refused("admin-token", "create", "--name", "late", "--role", "admin",
-                       "--expires", "2020-01-01").splitlines()[1] == "  --expires: must be in the future"
+    error = cli.refused("admin-token", "create", "--name", "late", "--role", "admin",
+                        "--expires", "2020-01-01")
+    assert error.splitlines()[1] == "  --expires: must be in the future"
     assert cli("admin-token", "create", "--name", "x", "--role", "root").exit_code == 2
     assert "no admin tokens" in cli.ok("admin-token", "list").stdout
