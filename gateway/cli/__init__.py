@@ -70,9 +70,15 @@ class GovgateGroup(click.Group):
             _fail([f"error: {error.detail} ({error.reason})"], 1)
         except SettingsError as error:
             _fail([f"error: {error}"], 2)
-        except (OperationalError, DBAPIError) as error:
-            first = str(error.orig).strip().splitlines()[0] if error.orig else type(error).__name__
-            _fail([f"error: the database cannot be used: {first}"], 1)
+        except OperationalError as error:
+            _fail([f"error: the database cannot be used: {_first_line(error)}"], 1)
+        except DBAPIError as error:
+            _fail([f"error: the database refused the change: {_first_line(error)}"], 1)
+
+
+def _first_line(error: DBAPIError) -> str:
+    text = str(error.orig or "").strip()
+    return text.splitlines()[0] if text else type(error).__name__
 
 
 @click.group("govgate", cls=GovgateGroup, context_settings={"help_option_names": ["-h", "--help"]})

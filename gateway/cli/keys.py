@@ -30,6 +30,23 @@ KEY_FIELDS = [
 ]
 
 
+def read_key_text(key_file) -> str:
+    """The text of a PEM or JWK file; binary (DER) and oversized files are usage errors."""
+    data = key_file.read(MAX_KEY_FILE + 1)
+    if len(data) > MAX_KEY_FILE:
+        raise click.BadParameter(
+            "larger than any public key; is this the right file?", param_hint="--public-key"
+        )
+    try:
+        return data.decode("utf-8")
+    except UnicodeDecodeError:
+        raise click.BadParameter(
+            "not a text file; give the key as PEM or JWK JSON "
+            "(DER converts with: openssl pkey -pubin -inform DER -outform PEM)",
+            param_hint="--public-key",
+        ) from None
+
+
 def show_key(data: dict, as_json: bool) -> None:
     if as_json:
         emit_json(data)
@@ -50,7 +67,7 @@ keys.add_command(generate)
 @click.option(
     "--public-key",
     "key_file",
-    type=click.File("r", encoding="utf-8"),
+    type=click.File("rb"),
     required=True,
     help="PEM or JWK JSON file with the PUBLIC key; '-' reads stdin. Private keys are refused.",
 )
@@ -73,11 +90,7 @@ def add(
     session: CliSession, partner_id, key_file, keyid, algorithm, not_before, not_after, as_json
 ):
     """Register a partner's public key."""
-    material = key_file.read(MAX_KEY_FILE + 1)
-    if len(material) > MAX_KEY_FILE:
-        raise click.BadParameter(
-            "larger than any public key; is this the right file?", param_hint="--public-key"
-        )
+    material = read_key_text(key_file)
     key = session.run(
         "key.register",
         "partner",

@@ -67,6 +67,14 @@ def test_a_private_key_file_is_refused_and_the_refusal_audited(cli, bank, privat
     assert (event["outcome"], event["detail"]) == ("failed", "private_key_refused")
 
 
+def test_a_binary_der_file_is_a_usage_error(cli, bank, private_key, tmp_path):
+    path = tmp_path / "bank.der"
+    path.write_bytes(b"\x30\x82" + bytes(range(128, 256)))
+    result = cli("keys", "add", bank, "--public-key", str(path))
+    assert result.exit_code == 2
+    assert "not a text file" in result.stderr and "Traceback" not in result.output
+
+
 def test_the_same_key_twice_and_an_algorithm_mismatch(cli, bank, public_pem_file):
     cli.ok("keys", "add", bank, "--public-key", str(public_pem_file))
     again = cli.refused("keys", "add", bank, "--public-key", str(public_pem_file), "--keyid", "k2")
