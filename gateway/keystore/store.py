@@ -9,14 +9,13 @@ its JWKS does not carry.
 
 from __future__ import annotations
 
+import builtins
 import logging
 import os
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
 from typing import Any
-
-from cryptography.hazmat.primitives.serialization import load_pem_private_key
 
 from gateway.keystore.errors import KeystoreError
 from gateway.keystore.files import (
@@ -34,6 +33,7 @@ from gateway.keystore.files import (
     sync_directory,
 )
 from gateway.keystore.records import KeyRecord, is_kid, new_kid
+from gateway.keystore.sealing import seal, unseal
 from gateway.signatures.errors import KeyRefused
 from gateway.signatures.keys import PublicKeyInfo, jwks_document, load_public_key
 from gateway.signatures.ports import Clock, utc_now
@@ -43,7 +43,6 @@ log = logging.getLogger(__name__)
 
 CURRENT_NAME = "current"
 DEFAULT_ALGORITHM = "ed25519"
-_ENCRYPTED_PEM = b"-----BEGIN ENCRYPTED PRIVATE KEY-----"
 
 
 @dataclass(frozen=True)
@@ -115,7 +114,8 @@ class GatewayKeyStore:
             replace_atomically(self._path(CURRENT_NAME), f"{kid}\n".encode(), PUBLIC_MODE)
             if previous is not None:
                 retired = previous.retired(self._clock())
-                replace_atomically(self._path(f"{previous.kid}.json"), retired.to_json(), PUBLIC_MODE)
+                retired_file = self._path(f"{previous.kid}.json")
+                replace_atomically(retired_file, retired.to_json(), PUBLIC_MODE)
             return kid
 
     def _previous_record(self) -> KeyRecord | None:
@@ -145,9 +145,8 @@ class GatewayKeyStore:
             kid = new_kid(now)
             key = SigningKey.generate(algorithm, kid)
             try:
-                create_exclusive(
-                    self._path(f"{kid}.key"), key.private_pem(self._passphrase).encode(), PRIVATE_MODE
-                )
+                sealed = seal(key, self._passphrase)
+                create_exclusive(self._path(f"{kid}.key"), sealed, PRIVATE_MODE)
             except FileExistsError:  # 32 random bits on the same day: retry, never overwrite
                 continue
             break
@@ -198,42 +197,21 @@ class GatewayKeyStore:
         pem = read_private(self._path(f"{kid}.key"))
         if pem is None:
             raise KeystoreError(f"{kid}.key is missing.", reason="keystore_corrupt")
-        key = self._decrypt(kid, record.algorithm, pem)
+        key = unseal(pem, kid, record.algorithm, self._passphrase)
         if key.public_info().fingerprint != self._public_info(kid).fingerprint:
-            raise KeystoreError(f"{kid}.key and {kid}.pub do not match.", reason="keystore_corrupt")
+            raise KeystoreError(
+                f"{kid}.key and {kid}.pub do not match.", reason="keystore_corrupt"
+            )
         self._private[kid] = key
         return key
-
-    def _decrypt(self, kid: str, algorithm: str, pem: bytes) -> SigningKey:
-        encrypted = pem.lstrip().startswith(_ENCRYPTED_PEM)
-        if encrypted and self._passphrase is None:
-            raise KeystoreError(
-                f"{kid}.key is encrypted and no passphrase was given.", reason="keystore_locked"
-            )
-        try:
-            private_key = load_pem_private_key(pem, self._passphrase if encrypted else None)
-        except ValueError as exc:
-            if encrypted:  # cryptography cannot tell a wrong passphrase from damaged ciphertext
-                raise KeystoreError(
-                    f"{kid}.key cannot be decrypted: wrong passphrase or a damaged file.",
-                    reason="keystore_locked",
-                ) from None
-            raise KeystoreError(f"{kid}.key is not a private key.", reason="keystore_corrupt") from exc
-        except (TypeError, UnicodeError) as exc:
-            raise KeystoreError(f"{kid}.key is not a private key.", reason="keystore_corrupt") from exc
-        try:
-            return SigningKey(keyid=kid, algorithm=algorithm, private_key=private_key)  # type: ignore[arg-type]
-        except ValueError as exc:
-            raise KeystoreError(
-                f"{kid}.key does not fit its algorithm {algorithm}.", reason="keystore_corrupt"
-            ) from exc
 
     # -- publishing ---------------------------------------------------------------------------
 
     def jwks(self) -> dict[str, Any]:
         """RFC 7517 JWK Set of every key ever created, newest first; ``alg`` is the JOSE name
         (``EdDSA`` for Ed25519) and ``use`` is ``sig``. Needs no passphrase."""
-        return jwks_document((record.kid, self._public_info(record.kid)) for record in self._records())
+        published = [(record.kid, self._public_info(record.kid)) for record in self._records()]
+        return jwks_document(published)
 
     def list(self) -> list[GatewayKeyInfo]:
         """Every key, newest first."""
@@ -286,7 +264,7 @@ class GatewayKeyStore:
             raise KeystoreError(f"Gateway key {kid} is not published.", reason="keystore_corrupt")
         return KeyRecord.from_json(kid, found[1])
 
-    def _records(self) -> list[KeyRecord]:
+    def _records(self) -> builtins.list[KeyRecord]:
         try:
             names = os.listdir(self.directory)
         except FileNotFoundError:
@@ -304,6 +282,8 @@ class GatewayKeyStore:
         try:
             info = load_public_key(found[1].decode("ascii"), self._record(kid).algorithm)
         except (KeyRefused, UnicodeError) as exc:
-            raise KeystoreError(f"{kid}.pub is not a valid public key.", reason="keystore_corrupt") from exc
+            raise KeystoreError(
+                f"{kid}.pub is not a valid public key.", reason="keystore_corrupt"
+            ) from exc
         self._public[kid] = info
         return info
