@@ -13,12 +13,19 @@ from typing import Callable
 
 from sqlalchemy import Engine
 
+from datetime import timedelta
+
 from . import contract
+from .exchange.credentials import DatabaseNonceStore, KeyRegistry
+from .exchange.idempotency import Idempotency
+from .exchange.message_log import MessageLog
+from .keystore import GatewayKeyStore
 from .services.admin import AdminActions
 from .services.grants import AccessRights
 from .services.partners import EndpointPolicy, PartnerRegistry
 from .services.ratelimit import RateLimiter
 from .settings import Settings
+from .signatures import RequestVerifier, VerificationWindow
 from .storage.database import make_engine
 from .storage.unit_of_work import SqlUnitOfWorkFactory
 
@@ -41,6 +48,14 @@ class Container:
     partners: PartnerRegistry
     access: AccessRights
     admin_rate_limiter: RateLimiter
+    keystore: GatewayKeyStore
+    key_registry: KeyRegistry
+    nonces: DatabaseNonceStore
+    verifier: RequestVerifier
+    idempotency: Idempotency
+    message_log: MessageLog
+    partner_operations: dict
+    signed_exchange: object = None  # the HTTP edge's SignedExchange, set by create_app
 
     def close(self) -> None:
         self.engine.dispose()
@@ -49,6 +64,17 @@ class Container:
 def build_container(settings: Settings, *, clock: Callable[[], datetime] = utc_now) -> Container:
     engine = make_engine(settings.effective_database_url)
     uow = SqlUnitOfWorkFactory(engine)
+    spec = contract.load_spec()
+    keystore = GatewayKeyStore(settings.effective_key_dir,
+                               passphrase=settings.key_passphrase.encode() or None, clock=clock)
+    key_registry = KeyRegistry(uow)
+    nonces = DatabaseNonceStore(uow, clock)
+    window = VerificationWindow(settings.signature_max_age_seconds, settings.signature_max_future_seconds)
+
+    def checkpoint_key():
+        kid, key = keystore.current()
+        return kid, key.private_key
+
     return Container(
         settings=settings,
         engine=engine,
@@ -56,10 +82,17 @@ def build_container(settings: Settings, *, clock: Callable[[], datetime] = utc_n
         clock=clock,
         admin=AdminActions(uow, clock),
         partners=PartnerRegistry(EndpointPolicy(settings.allow_loopback_http), ADAPTER_FORMATS),
-        access=AccessRights(contract.operation_catalogue(contract.load_spec())),
+        access=AccessRights(contract.operation_catalogue(spec)),
         admin_rate_limiter=RateLimiter(
             uow, clock, limit=settings.admin_rate_limit, window=settings.admin_rate_window_seconds
         ),
+        keystore=keystore,
+        key_registry=key_registry,
+        nonces=nonces,
+        verifier=RequestVerifier(key_registry, nonces, clock=clock, window=window),
+        idempotency=Idempotency(uow, clock, timedelta(hours=settings.idempotency_ttl_hours)),
+        message_log=MessageLog(uow, clock, checkpoint_key, settings.checkpoint_interval),
+        partner_operations=contract.partner_operations(spec),
     )
 
 
@@ -71,9 +104,13 @@ def create_app(settings: Settings, container: Container | None = None):
 
     from .api import problems
     from .api.middleware import RequestContextMiddleware
+    from .api.partner.exchange import SignedExchange
+    from .api.partner.middleware import ReceiptMiddleware, SignatureMiddleware
     from .api.validation import validator_map
 
     container = container or build_container(settings)
+    container.keystore.ensure_current()
+    container.signed_exchange = SignedExchange(container)
     app = FlaskApp(__name__, specification_dir=str(contract.SPEC_DIR))
     app.add_api(
         contract.SPEC_FILE,
@@ -82,6 +119,10 @@ def create_app(settings: Settings, container: Container | None = None):
         validator_map=validator_map(),
         swagger_ui_options=SwaggerUIOptions(swagger_ui=True, spec_path="/openapi.json"),
     )
+    # Order matters: receipts wrap everything (413s are signed too); the body is buffered once;
+    # signatures are verified after routing (to know the operation) and before connexion's security.
+    app.add_middleware(ReceiptMiddleware, position=MiddlewarePosition.BEFORE_EXCEPTION, container=container)
+    app.add_middleware(SignatureMiddleware, position=MiddlewarePosition.BEFORE_SECURITY, container=container)
     app.add_middleware(
         RequestContextMiddleware,
         position=MiddlewarePosition.BEFORE_EXCEPTION,

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from pathlib import Path
 
 import yaml
@@ -33,6 +34,37 @@ def operation_catalogue(spec: dict) -> OperationCatalogue:
     return OperationCatalogue(
         grantable=frozenset(grantable), groups={g: frozenset(ops) for g, ops in groups.items()}
     )
+
+
+@dataclass(frozen=True)
+class PartnerOperation:
+    """How the contract says a partner operation is protected."""
+
+    operation_id: str
+    name: str  # the short name grants and idempotency scopes use
+    grant_required: bool  # False where the operation says x-govgate-grant: none
+    admin_allowed: bool  # an admin token is accepted as well
+
+
+def partner_operations(spec: dict) -> dict:
+    """operationId → how a partner operation is protected (security ``partnerSignature``)."""
+    found = {}
+    for path_item in spec.get("paths", {}).values():
+        for method, operation in path_item.items():
+            if method not in METHODS:
+                continue
+            schemes = {name for requirement in operation.get("security", spec.get("security", []))
+                       for name in requirement}
+            if "partnerSignature" not in schemes:
+                continue
+            operation_id = operation["operationId"]
+            found[operation_id] = PartnerOperation(
+                operation_id=operation_id,
+                name=short_operation_id(operation_id),
+                grant_required=operation.get("x-govgate-grant") != "none",
+                admin_allowed="adminToken" in schemes,
+            )
+    return found
 
 
 def short_operation_id(operation_id: str) -> str:

@@ -6,8 +6,10 @@ Nothing else in the gateway reads the environment: ``create_app(settings)`` and 
 
 from __future__ import annotations
 
+import ipaddress
 import os
 from dataclasses import dataclass, field, fields, replace
+from functools import cached_property
 from pathlib import Path
 from typing import Mapping
 
@@ -53,6 +55,16 @@ class Settings:
     admin_rate_window_seconds: int = 60
     # Deliveries to plain-http endpoints are refused unless the host is loopback and this is on.
     allow_loopback_http: bool = False
+    # Several values separated by commas: peers whose X-Forwarded-Proto/-Host are believed.
+    trusted_proxies: str = ""
+    # The gateway's own signing keys; empty means data_dir/keys.
+    key_dir: str = ""
+    key_passphrase: str = field(default="", repr=False)
+    signature_max_age_seconds: int = 300
+    signature_max_future_seconds: int = 30
+    idempotency_ttl_hours: int = 24
+    # Sign a checkpoint of the evidence log after this many entries.
+    checkpoint_interval: int = 100
     validate_responses: bool = False
     log_level: str = "INFO"
     extra: Mapping[str, str] = field(default_factory=dict, compare=False, repr=False)
@@ -62,6 +74,16 @@ class Settings:
         if self.database_url:
             return self.database_url
         return f"sqlite:///{(self.data_dir / 'govgate.db').resolve()}"
+
+    @cached_property
+    def trusted_proxy_networks(self) -> tuple:
+        """'127.0.0.1, 10.0.0.0/8' → networks; raises ValueError naming a bad entry."""
+        items = (part.strip() for part in self.trusted_proxies.split(","))
+        return tuple(ipaddress.ip_network(item, strict=False) for item in items if item)
+
+    @property
+    def effective_key_dir(self) -> Path:
+        return Path(self.key_dir) if self.key_dir else self.data_dir / "keys"
 
     def with_overrides(self, **changes: object) -> "Settings":
         return replace(self, **changes)  # type: ignore[arg-type]
@@ -95,5 +117,13 @@ class Settings:
             raise SettingsError(f"{PREFIX}WORKERS must be at least 1")
         if self.admin_rate_limit < 1 or self.admin_rate_window_seconds < 1:
             raise SettingsError("admin rate limit and window must be at least 1")
+        if self.checkpoint_interval < 1 or self.idempotency_ttl_hours < 1:
+            raise SettingsError("checkpoint interval and idempotency TTL must be at least 1")
+        if self.signature_max_age_seconds < 1:
+            raise SettingsError(f"{PREFIX}SIGNATURE_MAX_AGE_SECONDS must be at least 1")
+        try:
+            self.trusted_proxy_networks
+        except ValueError as error:
+            raise SettingsError(f"{PREFIX}TRUSTED_PROXIES: {error}") from None
         if self.public_base_url and not self.public_base_url.startswith(("https://", "http://")):
             raise SettingsError(f"{PREFIX}PUBLIC_BASE_URL must start with https:// or http://")

@@ -19,3 +19,12 @@ def actor() -> Actor:
 
 def request_id() -> str | None:
     return request.scope.get("govgate.request_id")
+
+
+def exchange():
+    """The signed exchange of the current partner request (set by SignatureMiddleware)."""
+    return request.scope["govgate.state"]["exchange"]
+
+
+def caller_is_partner() -> bool:
+    return context.get("token_info", {}).get("kind") == "partner"

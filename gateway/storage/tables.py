@@ -9,6 +9,7 @@ from sqlalchemy import (
     ForeignKey,
     Index,
     Integer,
+    LargeBinary,
     MetaData,
     String,
     Table,
@@ -117,4 +118,83 @@ rate_windows = Table(
     Column("bucket", String(100), primary_key=True),
     Column("window_start", BigInteger, primary_key=True),
     Column("count", Integer, nullable=False),
+)
+
+# Replay protection: a (keyid, nonce) pair is accepted once while its signature could be valid.
+nonces = Table(
+    "nonces",
+    metadata,
+    Column("keyid", String(200), primary_key=True),
+    Column("nonce", String(200), primary_key=True),
+    Column("expires_at", UTCDateTime, nullable=False, index=True),
+)
+
+# Idempotency-Key records (draft-ietf-httpapi-idempotency-key-header): scope partner+method+route.
+idempotency_records = Table(
+    "idempotency_records",
+    metadata,
+    Column("id", BigId, primary_key=True, autoincrement=True),
+    Column("partner_id", String(18), nullable=False),
+    Column("method", String(10), nullable=False),
+    Column("route", String(100), nullable=False),
+    Column("key", String(255), nullable=False),
+    Column("request_digest", String(64), nullable=False),
+    Column("state", String(16), nullable=False),  # processing | completed
+    Column("locked_until", UTCDateTime, nullable=True),
+    Column("response_status", Integer, nullable=True),
+    Column("response_headers", JSON, nullable=True),
+    Column("response_body", LargeBinary, nullable=True),
+    Column("message_id", String(64), nullable=True),
+    Column("created_at", UTCDateTime, nullable=False),
+    Column("expires_at", UTCDateTime, nullable=False, index=True),
+    UniqueConstraint("partner_id", "method", "route", "key", name="uq_idempotency_scope"),
+)
+
+# The evidence log: append-only, hash-chained (gateway/evidence, docs/evidence.md).
+message_log = Table(
+    "message_log",
+    metadata,
+    Column("seq", BigInteger, primary_key=True, autoincrement=False),
+    Column("recorded_at", String(32), nullable=False),  # exactly as hashed (RFC 3339, µs, Z)
+    Column("message_id", String(64), nullable=False, index=True),
+    Column("partner_id", String(18), nullable=False, index=True),
+    Column("key_fingerprint", String(64), nullable=False),
+    Column("operation", String(100), nullable=False),
+    Column("direction", String(24), nullable=False),
+    Column("method", String(10), nullable=False),
+    Column("target_uri", String(4000), nullable=False),
+    Column("body", LargeBinary, nullable=False),
+    Column("content_digest", String(300), nullable=True),
+    Column("signature_input", Text, nullable=False),
+    Column("signature", Text, nullable=False),
+    Column("covered_components", JSON, nullable=False),
+    Column("response_status", Integer, nullable=True),
+    Column("response_content_digest", String(300), nullable=True),
+    Column("response_signature_input", Text, nullable=True),
+    Column("response_signature", Text, nullable=True),
+    Column("response_components", JSON, nullable=False),
+    Column("prev_hash", LargeBinary(32), nullable=False),
+    Column("record_digest", LargeBinary(32), nullable=False),
+    Column("entry_hash", LargeBinary(32), nullable=False),
+)
+
+# One row: the chain's head. Appenders lock it (FOR UPDATE) so the chain stays linear
+# however many gateway processes write at once.
+log_head = Table(
+    "log_head",
+    metadata,
+    Column("id", Integer, primary_key=True, autoincrement=False),
+    Column("seq", BigInteger, nullable=False),
+    Column("entry_hash", LargeBinary(32), nullable=False),
+    Column("last_checkpoint_seq", BigInteger, nullable=False),
+)
+
+checkpoints = Table(
+    "checkpoints",
+    metadata,
+    Column("seq", BigInteger, primary_key=True, autoincrement=False),
+    Column("head_hash", LargeBinary(32), nullable=False),
+    Column("issued_at", String(32), nullable=False),
+    Column("keyid", String(100), nullable=False),
+    Column("signature", LargeBinary, nullable=False),
 )

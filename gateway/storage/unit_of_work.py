@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from sqlalchemy import Connection, Engine
 
+from . import exchange_repositories as x
 from . import repositories as r
 
 
@@ -24,6 +25,9 @@ class SqlUnitOfWork:
         self.tokens = r.AdminTokenRepository(conn)
         self.audit = r.AuditRepository(conn)
         self.rate_windows = r.RateWindowRepository(conn)
+        self.nonces = x.NonceRepository(conn)
+        self.idempotency = x.IdempotencyRepository(conn)
+        self.message_log = x.MessageLogRepository(conn)
         return self
 
     @property

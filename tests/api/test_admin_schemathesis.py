@@ -25,7 +25,8 @@ def test_admin_api_conforms(app, container, clock, admin_headers, client):
     container.admin_rate_limiter = RateLimiter(container.uow, clock, limit=10**9, window=60)
     create_partner(client, admin_headers, 1)  # something for the read and update paths to find
     schema = schemathesis.openapi.from_asgi("/v1/openapi.json", app, config=CONFIG)
-    operations = [result.ok() for result in schema.get_all_operations()]
+    operations = [op for op in (result.ok() for result in schema.get_all_operations())
+                  if op.path.startswith("/admin/")]
     assert len(operations) >= 15
 
     for operation in operations:

@@ -1,0 +1,1 @@
+"""The partner side of the API: signed requests in, signed receipts out, thin handlers."""

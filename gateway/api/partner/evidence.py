@@ -1,0 +1,27 @@
+"""/messages/{message_id}/evidence: for auditors and operators, and for the message's sender."""
+
+from __future__ import annotations
+
+from ...domain.admin import Permission
+from ...errors import NotFound
+from .. import context
+from ..admin._common import read
+from ..admin.present import ok
+
+
+def _sender_jwk(uow, fingerprint: str) -> dict:
+    key = uow.keys.with_fingerprint(fingerprint)
+    return dict(key.jwk) if key else {}
+
+
+def get_evidence(message_id):
+    c = context.container()
+    if context.caller_is_partner():
+        bundle = c.message_log.bundle(message_id, _sender_jwk)
+        # A partner sees only its own messages; anything else is simply not there for it.
+        if bundle["entry"]["partner_id"] != context.exchange().partner_id:
+            raise NotFound(f"no message {message_id} in the evidence log", reason="message_not_found")
+        return ok(bundle)
+    # Authorise and record the read first; the bundle is built in transactions of its own.
+    read("evidence.read", "message", message_id, lambda uow, now: None, audited=True)
+    return ok(c.message_log.bundle(message_id, _sender_jwk))

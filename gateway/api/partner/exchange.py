@@ -1,0 +1,171 @@
+"""Admitting a signed partner request, and finishing it with a receipt and evidence.
+
+    admit(scope)            Idempotency-Key present (POST) → RFC 9421 verification → access
+                            right → idempotency claim (or the stored response of a retry)
+    handler                 may ``exchange.stage(work)`` writes to run at commit
+    finish(scope, response) sign the receipt; for an accepted POST, in ONE transaction:
+                            staged writes + evidence entry + completed idempotency record
+"""
+
+from __future__ import annotations
+
+import base64
+import uuid
+from dataclasses import dataclass, field
+from typing import Callable
+
+from sqlalchemy.exc import IntegrityError
+
+from ... import errors
+from ...contract import PartnerOperation
+from ...evidence.canonical import format_timestamp
+from ...evidence.chain import Direction, MessageRecord
+from ...exchange.idempotency import Claim, StoredResponse
+from ...signatures import Headers, HttpRequest, HttpResponse, ResponseSigner, VerifiedRequest
+from ...signatures.fields import tagged_label
+from ...signatures.profile import REQUEST_TAG
+from ..problems import PROBLEM_JSON, problem_body
+from ..target import target_uri
+
+# Headers of a completed response that a replay repeats (the rest belong to one delivery).
+REPLAYED_HEADERS = {"content-type", "content-digest", "signature-input", "signature", "location"}
+
+
+@dataclass
+class Exchange:
+    partner_id: str
+    operation: PartnerOperation
+    request: HttpRequest
+    verified: VerifiedRequest
+    message_id: str = field(default_factory=lambda: str(uuid.uuid4()))
+    claim: Claim | None = None
+    staged: list[Callable] = field(default_factory=list)
+
+    def stage(self, work: Callable) -> None:
+        """Run ``work(uow)`` in the transaction that records this message's evidence."""
+        self.staged.append(work)
+
+    @property
+    def is_message(self) -> bool:
+        return self.request.method == "POST"
+
+
+def http_request(scope, settings) -> HttpRequest:
+    headers = Headers([(k.decode("latin-1"), v.decode("latin-1")) for k, v in scope.get("headers", [])])
+    uri = target_uri(scope, settings.public_base_url, settings.trusted_proxy_networks)
+    return HttpRequest(scope["method"], uri, headers, scope.get("govgate.body", b""))
+
+
+def idempotency_key(request: HttpRequest) -> str:
+    raw = (request.headers.get("idempotency-key") or "").strip()
+    key = raw[1:-1] if len(raw) >= 2 and raw[0] == raw[-1] == '"' else raw  # sf-string or bare token
+    if not key or len(key) > 255 or not key.isprintable():
+        raise errors.InvalidInput(
+            "POST requests need an Idempotency-Key header of 1 to 255 printable characters",
+            reason="idempotency_key_missing", status=400, pointers_absolute=True,
+            errors=[errors.FieldError("/header/idempotency-key", "is required on POST")])
+    return key
+
+
+class SignedExchange:
+    def __init__(self, container) -> None:
+        self.c = container
+
+    def admit(self, scope, operation: PartnerOperation) -> Exchange | StoredResponse:
+        c = self.c
+        request = http_request(scope, c.settings)
+        scope["govgate.state"]["http_request"] = request
+        key = idempotency_key(request) if request.method == "POST" else None
+        verified = c.verifier.verify(request)
+        now = c.clock()
+        if operation.grant_required:
+            with c.uow() as uow:
+                allowed = c.access.may_call(uow, verified.partner_id, operation.name, now)
+            if not allowed:
+                raise errors.Forbidden(f"{verified.partner_id} holds no grant for {operation.name}",
+                                       reason="not_granted")
+        exchange = Exchange(verified.partner_id, operation, request, verified)
+        if key is not None:
+            outcome = c.idempotency.begin(verified.partner_id, "POST", operation.name, key, request.body)
+            if isinstance(outcome, StoredResponse):
+                return outcome
+            exchange.claim = outcome
+        return exchange
+
+    def finish(self, scope, response: HttpResponse) -> HttpResponse:
+        """The signed response to send; records the evidence of an accepted message."""
+        state = scope["govgate.state"]
+        exchange: Exchange | None = state.get("exchange")
+        request = state.get("http_request") or http_request(scope, self.c.settings)
+        label = exchange.verified.label if exchange else tagged_label(request.headers, REQUEST_TAG)
+        signed, fields = self._sign(response, request, label)
+        if exchange is not None and exchange.is_message and 200 <= response.status < 300:
+            try:
+                self._record(exchange, signed, fields)
+                return signed
+            except errors.GovgateError as error:
+                failure = error
+            except IntegrityError:
+                failure = errors.Conflict("the message clashes with one accepted meanwhile; retry",
+                                          reason="concurrent_conflict")
+            signed, fields = self._sign(_problem(failure, scope), request, label)
+        if exchange is not None and exchange.claim is not None:
+            self.c.idempotency.release(exchange.claim)
+        return signed
+
+    def _sign(self, response: HttpResponse, request: HttpRequest, label: str | None):
+        kid, key = self.c.keystore.current()
+        fields = ResponseSigner(key, clock=self.c.clock).sign(response, request, label)
+        headers = response.headers.copy()
+        for name, value in fields.headers():
+            headers.set(name, value)
+        return HttpResponse(response.status, headers, response.body), fields
+
+    def _record(self, exchange: Exchange, response: HttpResponse, fields) -> None:
+        c, verified, request = self.c, exchange.verified, exchange.request
+        record = MessageRecord(
+            recorded_at=format_timestamp(c.clock()),
+            message_id=exchange.message_id,
+            partner_id=exchange.partner_id,
+            key_fingerprint=c.key_registry.fingerprint(verified.keyid),
+            operation=exchange.operation.name,
+            direction=Direction.INBOUND.value,
+            method=request.method,
+            target_uri=request.target_uri,
+            body=request.body,
+            content_digest=request.headers.get("content-digest"),
+            signature_input=f"{verified.label}={verified.signature_input}",
+            signature=f"{verified.label}=:{base64.b64encode(verified.signature).decode()}:",
+            covered_components=dict(verified.components),
+            response_status=response.status,
+            response_content_digest=fields.content_digest,
+            response_signature_input=fields.signature_input,
+            response_signature=fields.signature,
+            response_components=base_components(fields.signature_base),
+        )
+        stored = StoredResponse(response.status, [(k, v) for k, v in response.headers.items()
+                                                  if k.lower() in REPLAYED_HEADERS], response.body)
+        with c.uow() as uow:
+            for work in exchange.staged:
+                work(uow)
+            c.message_log.append(uow, record)
+            if exchange.claim is not None:
+                c.idempotency.complete(uow, exchange.claim, stored, exchange.message_id)
+
+
+def base_components(signature_base: str) -> dict[str, str]:
+    """Identifier → value for each line of a signature base, ``@signature-params`` excluded."""
+    covered = {}
+    for line in signature_base.split("\n"):
+        identifier, _, value = line.partition(": ")
+        if identifier != '"@signature-params"':
+            covered[identifier] = value
+    return covered
+
+
+def _problem(error: errors.GovgateError, scope) -> HttpResponse:
+    import json
+
+    body = json.dumps(problem_body(error.status, error.reason, error.detail, scope.get("govgate.request_id")),
+                      ensure_ascii=False).encode()
+    return HttpResponse(error.status, Headers([("content-type", PROBLEM_JSON)]), body)

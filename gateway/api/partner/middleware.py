@@ -1,0 +1,97 @@
+"""ASGI middleware of the signed exchange.
+
+    ReceiptMiddleware    outermost: every response to a request that carries a Signature gets
+                         Content-Digest and the gateway's signature — errors included, 413 too
+    SignatureMiddleware  after routing, before connexion's security: verifies the request of a
+                         partner operation (connexion's security handlers cannot see the body),
+                         checks the access right and the Idempotency-Key, or replays a stored answer
+"""
+
+from __future__ import annotations
+
+from anyio import to_thread
+from starlette.types import ASGIApp, Message, Receive, Scope, Send
+
+from ...exchange.idempotency import StoredResponse
+from ...signatures import Headers, HttpResponse
+
+
+def _has_header(scope: Scope, name: bytes) -> bool:
+    return any(key == name for key, _ in scope.get("headers", []))
+
+
+async def _send_response(send: Send, response: HttpResponse, extra: list[tuple[str, str]] = ()) -> None:
+    headers = [(k.lower().encode("latin-1"), v.encode("latin-1"))
+               for k, v in response.headers.items() if k.lower() != "content-length"]
+    headers += [(k.encode("latin-1"), v.encode("latin-1")) for k, v in extra]
+    headers.append((b"content-length", str(len(response.body)).encode()))
+    await send({"type": "http.response.start", "status": response.status, "headers": headers})
+    await send({"type": "http.response.body", "body": response.body})
+
+
+class _CapturedResponse:
+    def __init__(self) -> None:
+        self.status = 500
+        self.headers: list[tuple[bytes, bytes]] = []
+        self.chunks: list[bytes] = []
+
+    async def send(self, message: Message) -> None:
+        if message["type"] == "http.response.start":
+            self.status = message["status"]
+            self.headers = list(message.get("headers", []))
+        elif message["type"] == "http.response.body":
+            self.chunks.append(message.get("body", b""))
+
+    def response(self) -> HttpResponse:
+        headers = Headers([(k.decode("latin-1"), v.decode("latin-1")) for k, v in self.headers
+                           if k.lower() != b"content-length"])
+        return HttpResponse(self.status, headers, b"".join(self.chunks))
+
+
+class ReceiptMiddleware:
+    def __init__(self, app: ASGIApp, container) -> None:
+        self.app = app
+        self.container = container
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        # Inner layers see copies of the scope (routing copies it); this dict is shared by all.
+        state = scope["govgate.state"] = {}
+        if not _has_header(scope, b"signature"):
+            await self.app(scope, receive, send)
+            return
+        captured = _CapturedResponse()
+        await self.app(scope, receive, captured.send)
+        response = captured.response()
+        if state.get("replayed"):
+            await _send_response(send, response)
+            return
+        signed = await to_thread.run_sync(self.container.signed_exchange.finish, scope, response)
+        await _send_response(send, signed)
+
+
+def _operation_id(scope: Scope) -> str | None:
+    return scope.get("extensions", {}).get("connexion_routing", {}).get("operation_id")
+
+
+class SignatureMiddleware:
+    def __init__(self, app: ASGIApp, container) -> None:
+        self.app = app
+        self.container = container
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        operation = self.container.partner_operations.get(_operation_id(scope) or "")
+        if scope["type"] != "http" or operation is None or (
+                operation.admin_allowed and _has_header(scope, b"authorization")):
+            await self.app(scope, receive, send)
+            return
+        admitted = await to_thread.run_sync(self.container.signed_exchange.admit, scope, operation)
+        if isinstance(admitted, StoredResponse):
+            scope["govgate.state"]["replayed"] = True
+            stored = HttpResponse(admitted.status, Headers(admitted.headers), admitted.body)
+            await _send_response(send, stored, [("Idempotency-Replayed", "true")])
+            return
+        scope["govgate.state"]["exchange"] = admitted
+        await self.app(scope, receive, send)
