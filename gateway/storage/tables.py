@@ -198,3 +198,63 @@ checkpoints = Table(
     Column("keyid", String(100), nullable=False),
     Column("signature", LargeBinary, nullable=False),
 )
+
+# Business messages accepted from partners (canonical JSON, as validated), one row each.
+messages = Table(
+    "messages",
+    metadata,
+    Column("id", String(64), primary_key=True),
+    Column("kind", String(40), nullable=False),
+    Column("sender_id", String(18), nullable=False, index=True),
+    Column("division_code", String(6), nullable=False),
+    Column("refers_to", String(64), nullable=True, index=True),  # e.g. the review a decision answers
+    Column("payload", JSON, nullable=False),
+    Column("created_at", UTCDateTime, nullable=False),
+)
+
+# The outbox: one row per (message, recipient), written in the message's own transaction.
+deliveries = Table(
+    "deliveries",
+    metadata,
+    Column("id", BigId, primary_key=True, autoincrement=True),
+    Column("message_id", String(64), ForeignKey("messages.id"), nullable=False, index=True),
+    Column("recipient_id", String(18), ForeignKey("partners.id"), nullable=False, index=True),
+    Column("state", String(16), nullable=False),  # pending | delivering | delivered | dead
+    Column("attempts", Integer, nullable=False),
+    Column("next_attempt_at", UTCDateTime, nullable=False),
+    Column("locked_by", String(100), nullable=True),
+    Column("locked_until", UTCDateTime, nullable=True),
+    Column("last_error", String(1000), nullable=True),
+    Column("last_error_reason", String(60), nullable=True),
+    Column("receipt", JSON, nullable=True),
+    Column("delivered_at", UTCDateTime, nullable=True),
+    Column("created_at", UTCDateTime, nullable=False),
+    Column("updated_at", UTCDateTime, nullable=False),
+    UniqueConstraint("message_id", "recipient_id", name="uq_deliveries_message_recipient"),
+    Index("ix_deliveries_due", "state", "next_attempt_at"),
+)
+
+# Loan qualifications the gateway decided (86号-16): later messages reference them by id.
+qualifications = Table(
+    "qualifications",
+    metadata,
+    Column("id", String(64), primary_key=True),
+    Column("message_id", String(64), nullable=False),
+    Column("bank_id", String(18), nullable=False, index=True),
+    Column("division_code", String(6), nullable=False),
+    Column("qualified", Integer, nullable=False),
+    Column("decision", JSON, nullable=False),
+    Column("valid_until", String(10), nullable=False),
+    Column("created_at", UTCDateTime, nullable=False),
+)
+
+# One row per loan and quarter claimed: the unique key is what refuses a second claim.
+subsidy_claim_lines = Table(
+    "subsidy_claim_lines",
+    metadata,
+    Column("qualification_id", String(64), nullable=False),
+    Column("loan_reference", String(64), nullable=False),
+    Column("period", String(7), nullable=False),  # 2026-Q1
+    Column("claim_id", String(64), nullable=False, index=True),
+    UniqueConstraint("qualification_id", "loan_reference", "period", name="uq_subsidy_loan_quarter"),
+)

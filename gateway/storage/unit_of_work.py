@@ -4,7 +4,9 @@ from __future__ import annotations
 
 from sqlalchemy import Connection, Engine
 
+from . import delivery_repositories as d
 from . import exchange_repositories as x
+from . import policy_repositories as p
 from . import repositories as r
 
 
@@ -28,6 +30,10 @@ class SqlUnitOfWork:
         self.nonces = x.NonceRepository(conn)
         self.idempotency = x.IdempotencyRepository(conn)
         self.message_log = x.MessageLogRepository(conn)
+        self.messages = p.MessageRepository(conn)
+        self.qualifications = p.QualificationRepository(conn)
+        self.subsidy_claim_lines = p.SubsidyClaimLineRepository(conn)
+        self.deliveries = d.DeliveryRepository(conn)
         return self
 
     @property

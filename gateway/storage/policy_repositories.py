@@ -1,0 +1,89 @@
+"""Repositories of the policy exchanges: messages, loan qualifications, subsidy claim lines."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import Connection, insert, select
+
+from . import tables as t
+
+
+@dataclass
+class StoredMessage:
+    id: str
+    kind: str
+    sender_id: str
+    division_code: str
+    refers_to: str | None
+    payload: dict
+    created_at: datetime
+
+
+class MessageRepository:
+    def __init__(self, conn: Connection) -> None:
+        self._conn = conn
+
+    def add(self, message: StoredMessage) -> None:
+        self._conn.execute(insert(t.messages).values(**message.__dict__))
+
+    def get(self, message_id: str) -> StoredMessage | None:
+        row = self._conn.execute(select(t.messages).where(t.messages.c.id == message_id)).first()
+        return StoredMessage(**row._mapping) if row else None
+
+    def referring_to(self, message_id: str, kind: str) -> list[StoredMessage]:
+        rows = self._conn.execute(
+            select(t.messages).where(t.messages.c.refers_to == message_id, t.messages.c.kind == kind)
+            .order_by(t.messages.c.created_at))
+        return [StoredMessage(**r._mapping) for r in rows]
+
+
+@dataclass
+class StoredQualification:
+    id: str
+    message_id: str
+    bank_id: str
+    division_code: str
+    qualified: bool
+    decision: dict
+    valid_until: str
+    created_at: datetime
+
+
+class QualificationRepository:
+    def __init__(self, conn: Connection) -> None:
+        self._conn = conn
+
+    def add(self, q: StoredQualification) -> None:
+        values: dict[str, Any] = dict(q.__dict__)
+        values["qualified"] = int(q.qualified)
+        self._conn.execute(insert(t.qualifications).values(**values))
+
+    def get(self, qualification_id: str) -> StoredQualification | None:
+        row = self._conn.execute(
+            select(t.qualifications).where(t.qualifications.c.id == qualification_id)).first()
+        if row is None:
+            return None
+        values = dict(row._mapping)
+        values["qualified"] = bool(values["qualified"])
+        return StoredQualification(**values)
+
+
+class SubsidyClaimLineRepository:
+    def __init__(self, conn: Connection) -> None:
+        self._conn = conn
+
+    def claimed_in(self, qualification_id: str, loan_reference: str, period: str) -> str | None:
+        """The claim that already covers this loan and quarter, if any."""
+        c = t.subsidy_claim_lines.c
+        return self._conn.execute(
+            select(c.claim_id).where(c.qualification_id == qualification_id,
+                                     c.loan_reference == loan_reference, c.period == period)
+        ).scalar_one_or_none()
+
+    def add(self, qualification_id: str, loan_reference: str, period: str, claim_id: str) -> None:
+        self._conn.execute(insert(t.subsidy_claim_lines).values(
+            qualification_id=qualification_id, loan_reference=loan_reference, period=period,
+            claim_id=claim_id))
