@@ -91,3 +91,11 @@ def profile_params(key: SigningKey, clock, **changes) -> dict[str, Any]:
     }
     params.update(changes)
     return {name: value for name, value in params.items() if value is not None}
+
+
+def require_grant(container, operation_id: str) -> None:
+    """Make the partner operation ``operation_id`` demand a grant, on the real enforcement path."""
+    from dataclasses import replace
+
+    operations = container.partner_operations
+    operations[operation_id] = replace(operations[operation_id], grant_required=True)
