@@ -7,7 +7,13 @@
     ├── keys add | list | show | revoke | expire | generate
     ├── grants add | list | remove | operations
     ├── admin-token create | list | revoke
-    └── audit list
+    ├── audit list
+    ├── gateway-key init | rotate | list | jwks
+    ├── log verify | checkpoint
+    ├── evidence verify | export
+    ├── worker [--once] [--concurrency N] [--poll-interval S]
+    ├── deliveries list | redrive
+    └── messages show
 
 Every change runs through ``AdminActions`` as ``cli:<os user>`` and is audited like an API call.
 Expected errors are mapped here, in one place, to one ``error: …`` line on stderr: exit 1 when
@@ -109,7 +115,7 @@ def main(ctx: click.Context, data_dir: Path | None, database_url: str | None) ->
 
 
 def _register() -> None:
-    from . import audit, db, grants, keys, partners, serve, tokens
+    from . import audit, db, evidence, gateway_keys, grants, keys, log, partners, serve, tokens
 
     main.add_command(serve.serve)
     main.add_command(db.db)
@@ -118,6 +124,14 @@ def _register() -> None:
     main.add_command(grants.grants)
     main.add_command(tokens.admin_token)
     main.add_command(audit.audit)
+    main.add_command(gateway_keys.gateway_key)
+    main.add_command(log.log)
+    main.add_command(evidence.evidence)
+    from . import deliveries, worker  # noqa: E402 - the delivery commands
+
+    main.add_command(worker.worker)
+    main.add_command(deliveries.deliveries)
+    main.add_command(deliveries.messages)
 
 
 _register()

@@ -1,0 +1,39 @@
+"""Helpers of the evidence-log integration tests: filling the log through the app, and the CLI."""
+
+from __future__ import annotations
+
+import json
+
+from click.testing import CliRunner
+
+from gateway.cli import main
+from gateway.settings import Settings
+
+CHECKPOINT_INTERVAL = 10
+
+
+def send_messages(partner, count: int) -> list[str]:
+    """``count`` accepted signed POSTs, each one entry of the evidence log; their message ids."""
+    ids = []
+    for n in range(count):
+        response = partner.post("/v1/connectivity-tests", json={"n": n, "note": "连通性测试"})
+        assert response.status_code == 200, response.text
+        ids.append(response.json()["message_id"])
+    return ids
+
+
+class LogCli:
+    """``govgate`` in-process on the test database, with the app's key directory."""
+
+    def __init__(self, settings: Settings) -> None:
+        self.env = {"GOVGATE_DATABASE_URL": settings.database_url,
+                    "GOVGATE_DATA_DIR": str(settings.data_dir),
+                    "GOVGATE_KEY_DIR": str(settings.effective_key_dir),
+                    "LOGNAME": "ops-alice", "USER": "ops-alice"}
+
+    def __call__(self, *args: str):
+        return CliRunner().invoke(main, list(args), env=self.env, catch_exceptions=False)
+
+    def verify(self) -> tuple[int, dict]:
+        result = self("log", "verify", "--json")
+        return result.exit_code, json.loads(result.stdout)
