@@ -99,3 +99,19 @@ def require_grant(container, operation_id: str) -> None:
 
     operations = container.partner_operations
     operations[operation_id] = replace(operations[operation_id], grant_required=True)
+
+
+def signed_for(key: SigningKey, method: str, uri: str, clock, body: bytes = b"",
+               headers: dict[str, str] | None = None) -> dict[str, str]:
+    """Headers of a request correctly signed for the absolute ``uri`` (a public URL, say)."""
+    import uuid
+
+    from gateway.signatures import RequestSigner
+
+    fields = dict(headers or {})
+    if body:
+        fields.setdefault("Content-Type", "application/json")
+    if method == "POST":
+        fields.setdefault("Idempotency-Key", str(uuid.uuid4()))
+    signed = RequestSigner(key, clock=clock).sign(HttpRequest(method, uri, fields, body))
+    return {**fields, **dict(signed.headers())}
