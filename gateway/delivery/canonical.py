@@ -1,0 +1,124 @@
+"""The canonical channel: the gateway's own JSON format over HTTP(S), signed both ways.
+
+Path convention: a message of kind ``K`` goes to ``POST <endpoint_url>/messages/K`` (the
+partner's registered ``endpoint_url`` with any trailing slash removed). The body is::
+
+    {"message_id": …, "kind": K, "sender_id": …, "sent_at": <when the gateway accepted it>,
+     "payload": {… the canonical message …}}
+
+serialised once, identically on every attempt, so a retry is byte-for-byte the same request.
+``Idempotency-Key: <message id>`` is the recipient's duplicate-detection key. The request is
+signed with the gateway's current key (``tag="govgate-delivery"``); the recipient must answer
+2xx with a response signed by a key registered for *that* recipient (``tag="govgate-receipt"``),
+bound to the request. Redirects are not followed. Every failure becomes a ``DeliveryError``.
+"""
+
+from __future__ import annotations
+
+import json
+import threading
+from collections.abc import Callable
+
+import requests
+
+from ..client import as_http_request, as_http_response
+from ..domain.partners import Partner
+from ..evidence.canonical import format_timestamp
+from ..evidence.keys import key_fingerprint
+from ..signatures import (
+    DELIVERY_TAG,
+    RECEIPT_TAG,
+    KeyResolver,
+    RequestSigner,
+    ResponseVerifier,
+    SignatureRejected,
+    SigningKey,
+)
+from ..signatures.ports import Clock, utc_now
+from .errors import NonRetryable, Retryable
+from .evidence import delivery_record, receipt_document
+from .outcomes import failure_for
+from .ports import Acknowledgement, OutgoingMessage
+
+DEFAULT_TIMEOUT = (3.05, 10.0)  # (connect, read) seconds
+
+# () -> (kid, SigningKey): the gateway's current key (GatewayKeyStore.current).
+CurrentKey = Callable[[], tuple[str, SigningKey]]
+
+
+def delivery_url(endpoint_url: str, kind: str) -> str:
+    return f"{endpoint_url.rstrip('/')}/messages/{kind}"
+
+
+def envelope(message: OutgoingMessage) -> bytes:
+    document = {
+        "message_id": message.message_id,
+        "kind": message.kind,
+        "sender_id": message.sender_id,
+        "sent_at": format_timestamp(message.created_at),
+        "payload": message.payload,
+    }
+    return json.dumps(document, ensure_ascii=False, separators=(",", ":")).encode("utf-8")
+
+
+class CanonicalChannel:
+    """``PartnerChannel`` for partners registered with format ``canonical``."""
+
+    def __init__(self, current_key: CurrentKey, key_resolver: KeyResolver, *,
+                 timeout: tuple[float, float] = DEFAULT_TIMEOUT, clock: Clock = utc_now,
+                 session_factory: Callable[[], requests.Session] = requests.Session) -> None:
+        self._current_key = current_key
+        self._timeout = timeout
+        self._clock = clock
+        self._receipts = ResponseVerifier(key_resolver, clock=clock, tag=RECEIPT_TAG)
+        self._session_factory = session_factory
+        self._local = threading.local()  # a Session per worker thread: Session is not thread-safe
+
+    @property
+    def session(self) -> requests.Session:
+        if getattr(self._local, "session", None) is None:
+            self._local.session = self._session_factory()
+        return self._local.session
+
+    def deliver(self, message: OutgoingMessage, partner: Partner) -> Acknowledgement:
+        _kid, key = self._current_key()
+        signer = RequestSigner(key, tag=DELIVERY_TAG, clock=self._clock)
+        prepared = self.session.prepare_request(requests.Request(
+            "POST", delivery_url(partner.endpoint_url, message.kind), data=envelope(message),
+            headers={"Content-Type": "application/json", "Idempotency-Key": message.message_id}))
+        signed = signer.sign(as_http_request(prepared))
+        for name, value in signed.headers():
+            prepared.headers[name] = value
+        response = self._send(prepared)
+        failure = failure_for(response.status_code, response.headers, self._clock())
+        if failure is not None:
+            raise failure
+        request, answer = as_http_request(prepared), as_http_response(response)
+        try:
+            receipt = self._receipts.verify(answer, request, signer.label)
+        except SignatureRejected as exc:
+            raise NonRetryable(f"the receipt was refused: {exc.detail}",
+                               reason=f"receipt_{exc.reason}") from exc
+        if receipt.partner_id != partner.id:
+            raise NonRetryable(f"the receipt is signed with a key of {receipt.partner_id}, "
+                               f"not of the recipient", reason="receipt_wrong_signer")
+        record = delivery_record(
+            recorded_at=format_timestamp(self._clock()), message_id=message.message_id,
+            kind=message.kind, recipient_id=partner.id,
+            gateway_fingerprint=key_fingerprint(key.private_key.public_key()),
+            request=request, signed=signed, response=answer, receipt=receipt)
+        return Acknowledgement(response.status_code,
+                               receipt_document(request.target_uri, answer, receipt), record)
+
+    def _send(self, prepared: requests.PreparedRequest) -> requests.Response:
+        try:
+            return self.session.send(prepared, timeout=self._timeout, allow_redirects=False)
+        except requests.Timeout as exc:
+            raise Retryable("the recipient did not answer in time",
+                            reason="recipient_timeout") from exc
+        except requests.ConnectionError as exc:
+            raise Retryable("the recipient could not be reached",
+                            reason="recipient_unreachable") from exc
+        except requests.RequestException as exc:
+            raise NonRetryable(f"the request could not be sent: {type(exc).__name__}",
+                               reason="recipient_endpoint_invalid") from exc

@@ -1,0 +1,48 @@
+"""The port every way of reaching a recipient implements, and what crosses it.
+
+A channel (the canonical HTTP channel, or an adapter for a partner's own format) takes one
+outgoing message and one recipient and either returns an ``Acknowledgement`` or raises a
+``DeliveryError`` (``errors``). It must be safe to call again with the same message: the
+message id is the recipient's duplicate-detection key.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Any, Protocol
+
+from ..domain.partners import Partner
+from ..evidence.chain import MessageRecord
+
+
+@dataclass(frozen=True)
+class OutgoingMessage:
+    """A stored canonical message on its way to one recipient."""
+
+    message_id: str
+    kind: str  # e.g. "deferral-conclusion"; also the last segment of the canonical path
+    sender_id: str
+    payload: dict[str, Any]
+    created_at: datetime
+
+
+@dataclass(frozen=True)
+class Acknowledgement:
+    """The recipient's proof of receipt.
+
+    ``receipt`` is JSON-able and stored on the delivery as it is (for the canonical channel, the
+    verified signed response; for an adapter, its acknowledgement). ``evidence`` is the
+    evidence-log record of the exchange when the channel can produce one (signed both ways);
+    adapters of unsigned formats leave it None and only the receipt is kept.
+    """
+
+    status: int
+    receipt: dict[str, Any]
+    evidence: MessageRecord | None = field(default=None, repr=False)
+
+
+class PartnerChannel(Protocol):
+    def deliver(self, message: OutgoingMessage, partner: Partner) -> Acknowledgement:
+        """Raises ``Retryable`` or ``NonRetryable``; nothing else."""
+        ...
