@@ -5,11 +5,13 @@ from __future__ import annotations
 import json
 
 from click.testing import CliRunner
+from sqlalchemy import text
 
 from gateway.cli import main
 from gateway.settings import Settings
 
 CHECKPOINT_INTERVAL = 10
+LOG_TABLES = ("message_log", "checkpoints")
 
 
 def send_messages(partner, count: int) -> list[str]:
@@ -20,6 +22,18 @@ def send_messages(partner, count: int) -> list[str]:
         assert response.status_code == 200, response.text
         ids.append(response.json()["message_id"])
     return ids
+
+
+def tamper(engine, *statements) -> None:
+    """Run ``statements`` in one transaction, with PostgreSQL's append-only triggers off."""
+    with engine.begin() as conn:
+        postgres = conn.dialect.name == "postgresql"
+        for table in LOG_TABLES if postgres else ():
+            conn.execute(text(f"ALTER TABLE {table} DISABLE TRIGGER USER"))
+        for statement in statements:
+            conn.execute(statement)
+        for table in LOG_TABLES if postgres else ():
+            conn.execute(text(f"ALTER TABLE {table} ENABLE TRIGGER USER"))
 
 
 class LogCli:

@@ -14,15 +14,14 @@ from dataclasses import replace
 
 import pytest
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
-from sqlalchemy import delete, select, text, update
+from sqlalchemy import delete, select, update
 from sqlalchemy.exc import DBAPIError
 
 from gateway.evidence import ChainHead, append, format_timestamp, record_digest, sign_checkpoint
 from gateway.storage import tables as t
-from tests.integration.signed_log import CHECKPOINT_INTERVAL, send_messages
+from tests.integration.signed_log import CHECKPOINT_INTERVAL, send_messages, tamper
 
 ENTRIES = 33  # checkpoints at 10, 20 and 30; entries 31..33 not yet sealed
-LOG_TABLES = ("message_log", "checkpoints")
 
 
 @pytest.fixture
@@ -30,18 +29,6 @@ def log(partner, container):
     """33 accepted messages in the evidence log; returns the container holding it."""
     send_messages(partner, ENTRIES)
     return container
-
-
-def tamper(engine, *statements) -> None:
-    """Run ``statements`` in one transaction, with PostgreSQL's append-only triggers off."""
-    with engine.begin() as conn:
-        postgres = conn.dialect.name == "postgresql"
-        for table in LOG_TABLES if postgres else ():
-            conn.execute(text(f"ALTER TABLE {table} DISABLE TRIGGER USER"))
-        for statement in statements:
-            conn.execute(statement)
-        for table in LOG_TABLES if postgres else ():
-            conn.execute(text(f"ALTER TABLE {table} ENABLE TRIGGER USER"))
 
 
 def row(engine, seq: int) -> dict:
