@@ -28,8 +28,11 @@ def guarded(container):
 
 
 def grant(client, admin_headers, partner_id, operation, **extra):
-    response = client.post("/v1/admin/grants", headers=admin_headers,
-                           json={"partner_id": partner_id, "operation": operation, **extra})
+    response = client.post(
+        "/v1/admin/grants",
+        headers=admin_headers,
+        json={"partner_id": partner_id, "operation": operation, **extra},
+    )
     assert response.status_code == 201, response.text
     return response.json()
 
@@ -41,16 +44,18 @@ def test_an_ungranted_partner_is_refused_with_403(client, guarded, partner, cloc
     verify_receipt(client, response, clock)
 
 
-def test_a_refusal_for_want_of_a_grant_consumes_no_idempotency_key(client, admin_headers, guarded,
-                                                                   partner):
+def test_a_refusal_for_want_of_a_grant_consumes_no_idempotency_key(
+    client, admin_headers, guarded, partner
+):
     problem(partner.post(ECHO, json={"n": 1}, idempotency_key="k"), 403, "not_granted")
     grant(client, admin_headers, partner.id, "diagnostics")
     accepted = partner.post(ECHO, json={"n": 1}, idempotency_key="k")
     assert accepted.status_code == 200 and "idempotency-replayed" not in accepted.headers
 
 
-def test_a_grant_opens_the_operation_and_whoami_lists_it(client, admin_headers, guarded, partner,
-                                                        other_partner, clock):
+def test_a_grant_opens_the_operation_and_whoami_lists_it(
+    client, admin_headers, guarded, partner, other_partner, clock
+):
     assert partner.get("/v1/whoami").json()["granted_operations"] == []
     grant(client, admin_headers, partner.id, "diagnostics")
     assert partner.post(ECHO, json={"n": 1}).status_code == 200
@@ -58,7 +63,9 @@ def test_a_grant_opens_the_operation_and_whoami_lists_it(client, admin_headers, 
     problem(other_partner.post(ECHO, json={"n": 1}), 403, "not_granted")  # grants are per partner
 
 
-def test_an_expired_grant_closes_the_operation_again(client, admin_headers, guarded, partner, clock):
+def test_an_expired_grant_closes_the_operation_again(
+    client, admin_headers, guarded, partner, clock
+):
     until = (clock() + timedelta(hours=1)).isoformat()
     grant(client, admin_headers, partner.id, "connectivity_test", expires_at=until)
     assert partner.post(ECHO, json={"n": 1}).status_code == 200

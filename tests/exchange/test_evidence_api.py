@@ -1,4 +1,4 @@
-"""GET /v1/messages/{id}/evidence: who may read a message's evidence, and that it proves it offline."""
+"""GET /v1/messages/{id}/evidence: who may read a message's evidence, proven offline."""
 
 from __future__ import annotations
 
@@ -11,15 +11,23 @@ from gateway.evidence import verify_bundle
 from tests.support.exchange import gateway_jwks, problem, verify_receipt
 
 UNKNOWN = "00000000-0000-4000-8000-000000000000"
-PARTNER_READ_BUG = pytest.mark.xfail(strict=True, reason=(
-    "gateway/api/partner/evidence.py get_evidence reads bundle['entry']['partner_id'], but the "
-    "bundle's entry keeps it under ['entry']['record']['partner_id']: every partner read is a 500"))
+PARTNER_READ_BUG = pytest.mark.xfail(
+    strict=True,
+    reason=(
+        "gateway/api/partner/evidence.py get_evidence reads bundle['entry']['partner_id'], but "
+        "the bundle's entry keeps it under ['entry']['record']['partner_id']: every partner "
+        "read is a 500"
+    ),
+)
 
 
 @pytest.fixture
 def message(partner):
-    response = partner.post("/v1/connectivity-tests", json={"申请": "担保", "金额": "800000.00"},
-                            idempotency_key="evidence-1")
+    response = partner.post(
+        "/v1/connectivity-tests",
+        json={"申请": "担保", "金额": "800000.00"},
+        idempotency_key="evidence-1",
+    )
     assert response.status_code == 200, response.text
     return response
 
@@ -84,7 +92,9 @@ def test_a_tampered_bundle_does_not_verify(client, admin_headers, message):
     record["body"] = base64.b64encode(body.replace(b"800000", b"900000")).decode()
     report = verify_bundle(tampered, gateway_jwks(client))
     assert not report.verified
-    assert {f.name for f in report.findings if f.status == "fails"} >= {"body_matches_content_digest"}
+    assert {f.name for f in report.findings if f.status == "fails"} >= {
+        "body_matches_content_digest"
+    }
 
 
 def test_bundles_still_verify_after_the_gateway_key_rotates(client, admin_headers, message):

@@ -16,12 +16,18 @@ from hypothesis import strategies as st
 
 FIELDS = ("Signature-Input", "Signature", "Content-Digest", "Idempotency-Key")
 SLUG = re.compile(r"^[a-z][a-z0-9_]*$")
-FUZZ = settings(max_examples=150, deadline=None, derandomize=True,
-                suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow])
+FUZZ = settings(
+    max_examples=150,
+    deadline=None,
+    derandomize=True,
+    suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
+)
 
 latin1 = st.binary(max_size=120).map(lambda raw: raw.decode("latin-1"))
 text = st.text(max_size=120)
-structured = st.text(alphabet='sig1=():;"*,. -_@abcdefghijklmnopqrstuvwxyzABC0123456789+/\\\t', max_size=120)
+structured = st.text(
+    alphabet='sig1=():;"*,. -_@abcdefghijklmnopqrstuvwxyzABC0123456789+/\\\t', max_size=120
+)
 
 
 @st.composite
@@ -36,7 +42,7 @@ def spoilt(draw, valid: str):
     if kind == "splice":
         at = draw(st.integers(0, len(valid)))
         cut = draw(st.integers(0, 8))
-        return valid[:at] + draw(st.one_of(structured, latin1)) + valid[at + cut:]
+        return valid[:at] + draw(st.one_of(structured, latin1)) + valid[at + cut :]
     return draw({"text": text, "bytes": latin1, "structured": structured}[kind])
 
 

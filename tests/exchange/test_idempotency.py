@@ -1,4 +1,4 @@
-"""Idempotency-Key on partners' POSTs (draft-ietf-httpapi-idempotency-key-header-07), through the app."""
+"""Idempotency-Key on partners' POSTs (draft-ietf-httpapi-idempotency-key-header-07)."""
 
 from __future__ import annotations
 
@@ -63,10 +63,13 @@ def test_the_scope_is_partner_method_and_route(client, partner, other_partner):
     assert theirs.json()["message_id"] != mine.json()["message_id"]
 
 
-@pytest.mark.parametrize("bad_body,status,reason", [
-    (b"[1, 2]", 400, "schema_violation"),
-    (b"{not json", 400, None),
-])
+@pytest.mark.parametrize(
+    "bad_body,status,reason",
+    [
+        (b"[1, 2]", 400, "schema_violation"),
+        (b"{not json", 400, None),
+    ],
+)
 def test_a_failed_request_releases_the_key(client, container, partner, bad_body, status, reason):
     failed = partner.post(ECHO, body=bad_body, idempotency_key="fix-me")
     assert failed.status_code == status, failed.text
@@ -88,7 +91,9 @@ def test_a_refused_reuse_does_not_disturb_the_first_answer(client, container, pa
 def test_keys_expire_after_the_ttl(client, container, partner, clock):
     first = partner.post(ECHO, json={"n": 1}, idempotency_key="daily")
     clock.advance(hours=23, minutes=59)
-    problem(partner.post(ECHO, json={"n": 2}, idempotency_key="daily"), 422, "idempotency_key_reused")
+    problem(
+        partner.post(ECHO, json={"n": 2}, idempotency_key="daily"), 422, "idempotency_key_reused"
+    )
     clock.advance(minutes=2)
     fresh = partner.post(ECHO, json={"n": 2}, idempotency_key="daily")
     assert fresh.status_code == 200 and "idempotency-replayed" not in fresh.headers

@@ -23,10 +23,13 @@ def nonce_count(container) -> int:
         return conn.execute(select(func.count()).select_from(tables.nonces)).scalar_one()
 
 
-@pytest.mark.parametrize("method,path,body", [
-    ("GET", "/v1/whoami", b""), ("POST", "/v1/connectivity-tests", b'{"n": 1}')])
-def test_a_request_replayed_to_another_instance_is_refused(client, second_instance, partner, clock,
-                                                           method, path, body):
+@pytest.mark.parametrize(
+    "method,path,body",
+    [("GET", "/v1/whoami", b""), ("POST", "/v1/connectivity-tests", b'{"n": 1}')],
+)
+def test_a_request_replayed_to_another_instance_is_refused(
+    client, second_instance, partner, clock, method, path, body
+):
     headers = partner.sign(method, path, body)
     assert client.request(method, path, headers=headers, content=body).status_code == 200
     replayed = second_instance.request(method, path, headers=headers, content=body)

@@ -84,7 +84,9 @@ def test_every_answer_to_a_signed_request_is_a_receipt(client, container, partne
     make, status = SCENARIOS[scenario]
     response = make(Context(client, container, partner))
     assert response.status_code == status, response.text
-    expected = "sha-256=:" + base64.b64encode(hashlib.sha256(response.content).digest()).decode() + ":"
+    expected = (
+        "sha-256=:" + base64.b64encode(hashlib.sha256(response.content).digest()).decode() + ":"
+    )
     assert response.headers["content-digest"] == expected
     jwks = gateway_jwks(client)
     result = library_verified_receipt(response, jwks)
@@ -107,7 +109,9 @@ def test_a_receipt_does_not_verify_for_another_request(client, partner, clock):
         library_verified_receipt(second, gateway_jwks(client))
 
 
-@pytest.mark.parametrize("path", ["/v1/gateway-keys", "/v1/admin/partners", "/v1/admin/gateway-keys"])
+@pytest.mark.parametrize(
+    "path", ["/v1/gateway-keys", "/v1/admin/partners", "/v1/admin/gateway-keys"]
+)
 def test_unsigned_requests_get_no_gateway_signature(client, admin_headers, path):
     response = client.get(path, headers=admin_headers)
     assert response.status_code == 200, response.text
@@ -115,7 +119,8 @@ def test_unsigned_requests_get_no_gateway_signature(client, admin_headers, path)
 
 
 def test_after_rotation_new_receipts_use_the_new_key_and_old_ones_still_verify(
-        client, admin_headers, partner, clock):
+    client, admin_headers, partner, clock
+):
     before = partner.get("/v1/whoami")
     old_kid = library_verified_receipt(before, gateway_jwks(client)).parameters["keyid"]
     rotated = client.post("/v1/admin/gateway-keys/rotate", headers=admin_headers)

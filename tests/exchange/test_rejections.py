@@ -14,7 +14,12 @@ from datetime import timedelta
 import pytest
 
 from gateway.signatures import SigningKey
-from tests.support.exchange import crafted_headers, problem, profile_params, verify_receipt
+from tests.support.exchange import (
+    crafted_headers,
+    problem,
+    profile_params,
+    verify_receipt,
+)
 from tests.support.library import library_verified_receipt, receipt_components
 from tests.support.signing import SignedPartner
 
@@ -63,34 +68,75 @@ def test_unsigned_request_is_refused_without_a_receipt(client):
 
 def test_signature_tag_missing(client, partner, clock):
     headers = partner.sign("GET", WHOAMI, tag="govgate-delivery")
-    refused(client, send(client, "GET", WHOAMI, headers), "signature_tag_missing", clock, partner.key)
+    refused(
+        client, send(client, "GET", WHOAMI, headers), "signature_tag_missing", clock, partner.key
+    )
 
 
-@pytest.mark.parametrize("method,path,components", [
-    ("POST", ECHO, ("@method", "@target-uri", "content-type", "content-digest")),  # no idempotency-key
-    ("POST", ECHO, ("@method", "@target-uri", "content-digest", "idempotency-key")),  # no content-type
-    ("POST", ECHO, ("@method", "@target-uri", "content-type", "idempotency-key")),  # no content-digest
-    ("GET", WHOAMI, ("@method",)),  # no @target-uri
-])
+@pytest.mark.parametrize(
+    "method,path,components",
+    [
+        (
+            "POST",
+            ECHO,
+            ("@method", "@target-uri", "content-type", "content-digest"),
+        ),  # no idempotency-key
+        (
+            "POST",
+            ECHO,
+            ("@method", "@target-uri", "content-digest", "idempotency-key"),
+        ),  # no content-type
+        (
+            "POST",
+            ECHO,
+            ("@method", "@target-uri", "content-type", "idempotency-key"),
+        ),  # no content-digest
+        ("GET", WHOAMI, ("@method",)),  # no @target-uri
+    ],
+)
 def test_signature_component_missing(client, partner, clock, method, path, components):
     body = BODY if method == "POST" else b""
-    headers = crafted_headers(partner.key, method, path, body, components=components,
-                              params=profile_params(partner.key, clock),
-                              headers={"Idempotency-Key": "k-1"} if method == "POST" else None)
+    headers = crafted_headers(
+        partner.key,
+        method,
+        path,
+        body,
+        components=components,
+        params=profile_params(partner.key, clock),
+        headers={"Idempotency-Key": "k-1"} if method == "POST" else None,
+    )
     response = send(client, method, path, headers, body)
     refused(client, response, "signature_component_missing", clock, partner.key)
 
 
 @pytest.mark.parametrize("left_out", ["nonce", "created", "keyid"])
 def test_signature_parameter_missing(client, partner, clock, left_out):
-    headers = crafted_headers(partner.key, "GET", WHOAMI, components=("@method", "@target-uri"),
-                              params=profile_params(partner.key, clock, **{left_out: None}))
-    refused(client, send(client, "GET", WHOAMI, headers), "signature_parameter_missing", clock,
-            partner.key)
+    headers = crafted_headers(
+        partner.key,
+        "GET",
+        WHOAMI,
+        components=("@method", "@target-uri"),
+        params=profile_params(partner.key, clock, **{left_out: None}),
+    )
+    refused(
+        client,
+        send(client, "GET", WHOAMI, headers),
+        "signature_parameter_missing",
+        clock,
+        partner.key,
+    )
 
 
-@pytest.mark.parametrize("spoil", ["unparseable input", "signature not bytes", "short nonce",
-                                   "created not an integer", "unknown component parameter"])
+@pytest.mark.parametrize(
+    "spoil",
+    [
+        "unparseable input",
+        "signature not bytes",
+        "short nonce",
+        "created not an integer",
+        "unknown component parameter",
+    ],
+)
 def test_signature_malformed(client, partner, clock, spoil):
     headers = partner.sign("GET", WHOAMI)
     if spoil == "unparseable input":
@@ -98,34 +144,56 @@ def test_signature_malformed(client, partner, clock, spoil):
     elif spoil == "signature not bytes":
         headers["Signature"] = 'sig1="not-a-byte-sequence"'
     elif spoil == "short nonce":
-        headers = crafted_headers(partner.key, "GET", WHOAMI, components=("@method", "@target-uri"),
-                                  params=profile_params(partner.key, clock, nonce="short"))
+        headers = crafted_headers(
+            partner.key,
+            "GET",
+            WHOAMI,
+            components=("@method", "@target-uri"),
+            params=profile_params(partner.key, clock, nonce="short"),
+        )
     elif spoil == "created not an integer":
-        headers["Signature-Input"] = headers["Signature-Input"].replace(
-            ";created=", ';created="').replace(";keyid=", '";keyid=')
+        headers["Signature-Input"] = (
+            headers["Signature-Input"]
+            .replace(";created=", ';created="')
+            .replace(";keyid=", '";keyid=')
+        )
     else:
         headers["Signature-Input"] = headers["Signature-Input"].replace('"@method"', '"@method";sf')
     refused(client, send(client, "GET", WHOAMI, headers), "signature_malformed", clock, partner.key)
 
 
 def test_key_unknown(client, partner, clock):
-    headers = crafted_headers(partner.key, "GET", WHOAMI, components=("@method", "@target-uri"),
-                              params=profile_params(partner.key, clock, keyid="nobody-registered-this"))
+    headers = crafted_headers(
+        partner.key,
+        "GET",
+        WHOAMI,
+        components=("@method", "@target-uri"),
+        params=profile_params(partner.key, clock, keyid="nobody-registered-this"),
+    )
     refused(client, send(client, "GET", WHOAMI, headers), "key_unknown", clock, partner.key)
 
 
 def second_key(client, admin_headers, partner, clock, keyid: str, **validity) -> SignedPartner:
     key = SigningKey.generate("ed25519", keyid)
-    response = client.post(f"/v1/admin/partners/{partner.id}/keys", headers=admin_headers,
-                           json={"public_key": key.public_info().pem, "keyid": keyid, **validity})
+    response = client.post(
+        f"/v1/admin/partners/{partner.id}/keys",
+        headers=admin_headers,
+        json={"public_key": key.public_info().pem, "keyid": keyid, **validity},
+    )
     assert response.status_code == 201, response.text
     return SignedPartner(client, partner.partner, key, clock)
 
 
 def test_key_not_yet_valid(client, admin_headers, partner, clock):
     start = clock() + timedelta(days=1)
-    successor = second_key(client, admin_headers, partner, clock, "next-key",
-                           not_before=start.isoformat().replace("+00:00", "Z"))
+    successor = second_key(
+        client,
+        admin_headers,
+        partner,
+        clock,
+        "next-key",
+        not_before=start.isoformat().replace("+00:00", "Z"),
+    )
     refused(client, successor.get(WHOAMI), "key_not_yet_valid", clock, successor.key)
     clock.advance(days=1)
     assert successor.get(WHOAMI).status_code == 200
@@ -133,8 +201,14 @@ def test_key_not_yet_valid(client, admin_headers, partner, clock):
 
 def test_key_expired(client, admin_headers, partner, clock):
     end = clock() + timedelta(hours=1)
-    short_lived = second_key(client, admin_headers, partner, clock, "short-key",
-                             not_after=end.isoformat().replace("+00:00", "Z"))
+    short_lived = second_key(
+        client,
+        admin_headers,
+        partner,
+        clock,
+        "short-key",
+        not_after=end.isoformat().replace("+00:00", "Z"),
+    )
     assert short_lived.get(WHOAMI).status_code == 200
     clock.advance(hours=1)
     refused(client, short_lived.get(WHOAMI), "key_expired", clock, short_lived.key)
@@ -142,15 +216,19 @@ def test_key_expired(client, admin_headers, partner, clock):
 
 def test_key_revoked_takes_effect_at_once(client, admin_headers, partner, clock):
     assert partner.get(WHOAMI).status_code == 200
-    revoked = client.post(f"/v1/admin/partners/{partner.id}/keys/{partner.key.keyid}/revoke",
-                          headers=admin_headers, json={"reason": "key file leaked"})
+    revoked = client.post(
+        f"/v1/admin/partners/{partner.id}/keys/{partner.key.keyid}/revoke",
+        headers=admin_headers,
+        json={"reason": "key file leaked"},
+    )
     assert revoked.status_code == 200, revoked.text
     refused(client, partner.get(WHOAMI), "key_revoked", clock, partner.key)
     refused(client, partner.post(ECHO, json={"n": 1}), "key_revoked", clock, partner.key)
 
 
-def test_partner_suspended_stops_all_traffic_until_activated(client, admin_headers, partner,
-                                                              other_partner, clock):
+def test_partner_suspended_stops_all_traffic_until_activated(
+    client, admin_headers, partner, other_partner, clock
+):
     assert partner.get(WHOAMI).status_code == 200
     suspended = client.post(f"/v1/admin/partners/{partner.id}/suspend", headers=admin_headers)
     assert suspended.status_code == 200, suspended.text
@@ -181,7 +259,9 @@ def test_signature_from_future(client, partner, clock):
     clock.advance(seconds=31)
     headers = partner.sign("GET", WHOAMI)
     clock.advance(seconds=-31)
-    refused(client, send(client, "GET", WHOAMI, headers), "signature_from_future", clock, partner.key)
+    refused(
+        client, send(client, "GET", WHOAMI, headers), "signature_from_future", clock, partner.key
+    )
 
 
 @pytest.mark.parametrize("method,path,body", [("GET", WHOAMI, b""), ("POST", ECHO, BODY)])
@@ -195,19 +275,33 @@ def test_nonce_replayed(client, partner, clock, method, path, body):
 def test_content_digest_mismatch(client, partner, clock):
     headers = partner.sign("POST", ECHO, BODY)
     tampered = BODY.replace(b'"n": 1', b'"n": 9')
-    refused(client, send(client, "POST", ECHO, headers, tampered), "content_digest_mismatch", clock,
-            partner.key)
+    refused(
+        client,
+        send(client, "POST", ECHO, headers, tampered),
+        "content_digest_mismatch",
+        clock,
+        partner.key,
+    )
 
 
-@pytest.mark.xfail(strict=True, reason=(
-    "gateway/signatures/verifier.py RequestVerifier.verify builds the signature base (which "
-    "needs the covered content-digest field) before _checked_digest, so a body without "
-    "Content-Digest is reported as signature_malformed; check the digest first"))
+@pytest.mark.xfail(
+    strict=True,
+    reason=(
+        "gateway/signatures/verifier.py RequestVerifier.verify builds the signature base (which "
+        "needs the covered content-digest field) before _checked_digest, so a body without "
+        "Content-Digest is reported as signature_malformed; check the digest first"
+    ),
+)
 def test_content_digest_missing(client, partner, clock):
     headers = partner.sign("POST", ECHO, BODY)
     del headers["Content-Digest"]
-    refused(client, send(client, "POST", ECHO, headers, BODY), "content_digest_missing", clock,
-            partner.key)
+    refused(
+        client,
+        send(client, "POST", ECHO, headers, BODY),
+        "content_digest_missing",
+        clock,
+        partner.key,
+    )
 
 
 def test_signature_invalid_when_a_byte_is_flipped(client, partner, clock):
@@ -221,8 +315,13 @@ def test_signature_invalid_when_a_byte_is_flipped(client, partner, clock):
 
 def test_signature_invalid_when_signed_with_another_key(client, partner, clock):
     impostor = SigningKey.generate("ed25519", partner.key.keyid)  # claims the partner's keyid
-    headers = crafted_headers(impostor, "GET", WHOAMI, components=("@method", "@target-uri"),
-                              params=profile_params(impostor, clock))
+    headers = crafted_headers(
+        impostor,
+        "GET",
+        WHOAMI,
+        components=("@method", "@target-uri"),
+        params=profile_params(impostor, clock),
+    )
     refused(client, send(client, "GET", WHOAMI, headers), "signature_invalid", clock, partner.key)
 
 
@@ -232,15 +331,25 @@ def test_signature_invalid_when_the_target_differs(client, partner, clock):
 
 
 def test_algorithm_mismatch(client, partner, clock):
-    headers = crafted_headers(partner.key, "GET", WHOAMI, components=("@method", "@target-uri"),
-                              params=profile_params(partner.key, clock, alg="rsa-pss-sha512"))
+    headers = crafted_headers(
+        partner.key,
+        "GET",
+        WHOAMI,
+        components=("@method", "@target-uri"),
+        params=profile_params(partner.key, clock, alg="rsa-pss-sha512"),
+    )
     refused(client, send(client, "GET", WHOAMI, headers), "algorithm_mismatch", clock, partner.key)
 
 
 def test_idempotency_key_missing_on_post(client, partner, clock):
-    headers = crafted_headers(partner.key, "POST", ECHO, BODY,
-                              components=("@method", "@target-uri", "content-type", "content-digest"),
-                              params=profile_params(partner.key, clock))
+    headers = crafted_headers(
+        partner.key,
+        "POST",
+        ECHO,
+        BODY,
+        components=("@method", "@target-uri", "content-type", "content-digest"),
+        params=profile_params(partner.key, clock),
+    )
     response = send(client, "POST", ECHO, headers, BODY)
     body = problem(response, 400, "idempotency_key_missing")
     assert [e["pointer"] for e in body["errors"]] == ["/header/idempotency-key"]

@@ -46,13 +46,16 @@ def test_public_base_url_is_the_signed_target(gateway_with, partner, clock):
 
 def test_with_a_public_base_url_the_socket_address_is_not_the_target(gateway_with, partner, clock):
     client = gateway_with(public_base_url=PUBLIC)
-    response = client.get("/v1/whoami", headers=signed_for(partner.key, "GET",
-                                                            "http://testserver/v1/whoami", clock))
+    response = client.get(
+        "/v1/whoami", headers=signed_for(partner.key, "GET", "http://testserver/v1/whoami", clock)
+    )
     problem(response, 401, "signature_invalid")
 
 
 def test_forwarded_fields_from_a_trusted_proxy_are_honoured(gateway_with, partner, clock):
-    client = gateway_with(client_address=("10.0.0.1", 123), trusted_proxies="10.0.0.0/8, 192.168.1.1")
+    client = gateway_with(
+        client_address=("10.0.0.1", 123), trusted_proxies="10.0.0.0/8, 192.168.1.1"
+    )
     headers = signed_for(partner.key, "GET", PUBLIC + "/v1/whoami", clock, headers=FORWARDED)
     response = client.get("/v1/whoami", headers=headers)
     assert response.status_code == 200, response.text
@@ -60,8 +63,9 @@ def test_forwarded_fields_from_a_trusted_proxy_are_honoured(gateway_with, partne
     receipt = verify_receipt(client, response_as_sent_to(response, PUBLIC), clock)
     assert dict(receipt.components)['"@target-uri";req'] == PUBLIC + "/v1/whoami"
     # Without forwarded fields the proxy's own view is the target.
-    plain = client.get("/v1/whoami", headers=signed_for(partner.key, "GET",
-                                                        "http://testserver/v1/whoami", clock))
+    plain = client.get(
+        "/v1/whoami", headers=signed_for(partner.key, "GET", "http://testserver/v1/whoami", clock)
+    )
     assert plain.status_code == 200, plain.text
 
 
@@ -70,8 +74,9 @@ def response_as_sent_to(response, base):
     import httpx
 
     sent = response.request
-    response.request = httpx.Request(sent.method, base + sent.url.raw_path.decode(),
-                                     headers=sent.headers, content=sent.content)
+    response.request = httpx.Request(
+        sent.method, base + sent.url.raw_path.decode(), headers=sent.headers, content=sent.content
+    )
     return response
 
 

@@ -1,11 +1,11 @@
 """Checking the gateway's answers to signed requests, and hand-crafting signatures it must refuse.
 
-    problem(response, status, reason)      the answer is problem+json with that reason
-    sent_request(response)                 the request as the test client sent it (HttpRequest)
-    verify_receipt(client, response, clock) the gateway's receipt, checked with our verifier
-                                           against the published JWKS
-    crafted_headers(key, ...)              a signature over exactly the components and
-                                           parameters a test chooses (spoilt on purpose)
+problem(response, status, reason)      the answer is problem+json with that reason
+sent_request(response)                 the request as the test client sent it (HttpRequest)
+verify_receipt(client, response, clock) the gateway's receipt, checked with our verifier
+                                       against the published JWKS
+crafted_headers(key, ...)              a signature over exactly the components and
+                                       parameters a test chooses (spoilt on purpose)
 """
 
 from __future__ import annotations
@@ -46,7 +46,9 @@ def sent_request(response) -> HttpRequest:
 
 
 def received_response(response) -> HttpResponse:
-    return HttpResponse(response.status_code, list(response.headers.multi_items()), response.content)
+    return HttpResponse(
+        response.status_code, list(response.headers.multi_items()), response.content
+    )
 
 
 def gateway_jwks(client) -> dict:
@@ -61,22 +63,38 @@ def verify_receipt(client, response, clock, jwks: dict | None = None) -> Verifie
     keys = keys_from_jwks(jwks or gateway_jwks(client))
     request = sent_request(response)
     verifier = ResponseVerifier(static_key_resolver(keys, "gateway"), clock=clock)
-    return verifier.verify(received_response(response), request,
-                           tagged_label(request.headers, REQUEST_TAG))
+    return verifier.verify(
+        received_response(response), request, tagged_label(request.headers, REQUEST_TAG)
+    )
 
 
-def crafted_headers(key: SigningKey, method: str, path: str, body: bytes = b"", *,
-                    components: tuple[str, ...], params: dict[str, Any],
-                    headers: dict[str, str] | None = None, label: str = "sig1",
-                    base: str = BASE) -> dict[str, str]:
+def crafted_headers(
+    key: SigningKey,
+    method: str,
+    path: str,
+    body: bytes = b"",
+    *,
+    components: tuple[str, ...],
+    params: dict[str, Any],
+    headers: dict[str, str] | None = None,
+    label: str = "sig1",
+    base: str = BASE,
+) -> dict[str, str]:
     """Sign ``components`` (plain names) with exactly ``params``, whatever the profile says."""
     fields = dict(headers or {})
     if body:
         fields.setdefault("Content-Type", "application/json")
         fields.setdefault("Content-Digest", content_digest(body))
     request = HttpRequest(method, base + path, fields, body)
-    signed = sign_components(key, label, [ComponentId.of(c) for c in components], params, request,
-                             None, fields.get("Content-Digest"))
+    signed = sign_components(
+        key,
+        label,
+        [ComponentId.of(c) for c in components],
+        params,
+        request,
+        None,
+        fields.get("Content-Digest"),
+    )
     return {**fields, "Signature-Input": signed.signature_input, "Signature": signed.signature}
 
 
@@ -101,8 +119,14 @@ def require_grant(container, operation_id: str) -> None:
     operations[operation_id] = replace(operations[operation_id], grant_required=True)
 
 
-def signed_for(key: SigningKey, method: str, uri: str, clock, body: bytes = b"",
-               headers: dict[str, str] | None = None) -> dict[str, str]:
+def signed_for(
+    key: SigningKey,
+    method: str,
+    uri: str,
+    clock,
+    body: bytes = b"",
+    headers: dict[str, str] | None = None,
+) -> dict[str, str]:
     """Headers of a request correctly signed for the absolute ``uri`` (a public URL, say)."""
     import uuid
 

@@ -1,8 +1,8 @@
 """The independent RFC 9421 implementation (http-message-signatures 3.x) as a partner would use it.
 
-    library_signed_headers(key, method, uri, ...)   a request signed by the library, not by us
-    library_verified_receipt(response, jwks)        the gateway's receipt, checked by the library
-    receipt_components(response)                    what the profile says a receipt must cover
+library_signed_headers(key, method, uri, ...)   a request signed by the library, not by us
+library_verified_receipt(response, jwks)        the gateway's receipt, checked by the library
+receipt_components(response)                    what the profile says a receipt must cover
 """
 
 from __future__ import annotations
@@ -10,10 +10,21 @@ from __future__ import annotations
 import datetime
 
 import http_sf
-from http_message_signatures import HTTPMessageSigner, HTTPMessageVerifier, MappingKeyResolver, algorithms
+from http_message_signatures import (
+    HTTPMessageSigner,
+    HTTPMessageVerifier,
+    MappingKeyResolver,
+    algorithms,
+)
 from requests.structures import CaseInsensitiveDict
 
-from gateway.signatures import REQUEST_TAG, RESPONSE_TAG, SigningKey, keys_from_jwks, tagged_label
+from gateway.signatures import (
+    REQUEST_TAG,
+    RESPONSE_TAG,
+    SigningKey,
+    keys_from_jwks,
+    tagged_label,
+)
 
 from .exchange import sent_request
 
@@ -33,7 +44,11 @@ class LibraryRequest:
 
 class LibraryResponse:
     def __init__(self, status_code: int, headers, request: LibraryRequest) -> None:
-        self.status_code, self.headers, self.request = status_code, CaseInsensitiveDict(headers), request
+        self.status_code, self.headers, self.request = (
+            status_code,
+            CaseInsensitiveDict(headers),
+            request,
+        )
 
 
 class _TestClockVerifier(HTTPMessageVerifier):
@@ -42,9 +57,17 @@ class _TestClockVerifier(HTTPMessageVerifier):
     max_clock_skew = datetime.timedelta(days=3650)
 
 
-def library_signed_headers(key: SigningKey, method: str, uri: str, *, clock, body: bytes = b"",
-                           headers: dict[str, str] | None = None, nonce: str,
-                           label: str = "partner") -> dict[str, str]:
+def library_signed_headers(
+    key: SigningKey,
+    method: str,
+    uri: str,
+    *,
+    clock,
+    body: bytes = b"",
+    headers: dict[str, str] | None = None,
+    nonce: str,
+    label: str = "partner",
+) -> dict[str, str]:
     fields = dict(headers or {})
     covered = ["@method", "@target-uri"]
     if body:
@@ -56,15 +79,29 @@ def library_signed_headers(key: SigningKey, method: str, uri: str, *, clock, bod
     resolver = MappingKeyResolver(public_keys={}, private_keys={key.keyid: key.private_key})
     signer = HTTPMessageSigner(signature_algorithm=ALGORITHMS[key.algorithm], key_resolver=resolver)
     # body= makes the library add Content-Digest and cover it.
-    signer.sign(message, key_id=key.keyid, created=clock(), nonce=nonce, tag=REQUEST_TAG,
-                label=label, covered_component_ids=covered, body=body if body else None)
+    signer.sign(
+        message,
+        key_id=key.keyid,
+        created=clock(),
+        nonce=nonce,
+        tag=REQUEST_TAG,
+        label=label,
+        covered_component_ids=covered,
+        body=body if body else None,
+    )
     return dict(message.headers.items())
 
 
 def receipt_components(response) -> list[str]:
     """The components the profile requires a receipt to cover, given the request it answers."""
     request = sent_request(response)
-    covered = ['"@status"', '"content-type"', '"content-digest"', '"@method";req', '"@target-uri";req']
+    covered = [
+        '"@status"',
+        '"content-type"',
+        '"content-digest"',
+        '"@method";req',
+        '"@target-uri";req',
+    ]
     if "content-digest" in request.headers:
         covered.append('"content-digest";req')
     label = tagged_label(request.headers, REQUEST_TAG)
@@ -75,15 +112,22 @@ def receipt_components(response) -> list[str]:
 
 def library_verified_receipt(response, jwks: dict):
     """The library's VerifyResult for the gateway's receipt; raises InvalidSignature otherwise."""
-    [(_items, params)] = http_sf.parse(response.headers["signature-input"].encode(),
-                                       tltype="dictionary").values()
+    [(_items, params)] = http_sf.parse(
+        response.headers["signature-input"].encode(), tltype="dictionary"
+    ).values()
     key = keys_from_jwks(jwks)[params["keyid"]]
     sent = sent_request(response)
     request = LibraryRequest(sent.method, sent.target_uri, sent.headers.items())
     message = LibraryResponse(response.status_code, list(response.headers.multi_items()), request)
-    verifier = _TestClockVerifier(signature_algorithm=ALGORITHMS[key.algorithm],
-                                  key_resolver=MappingKeyResolver(public_keys={params["keyid"]: key.key},
-                                                                  private_keys={}))
-    [result] = verifier.verify(message, expect_tag=RESPONSE_TAG, require_components=receipt_components(response),
-                               body=response.content, max_age=None)
+    verifier = _TestClockVerifier(
+        signature_algorithm=ALGORITHMS[key.algorithm],
+        key_resolver=MappingKeyResolver(public_keys={params["keyid"]: key.key}, private_keys={}),
+    )
+    [result] = verifier.verify(
+        message,
+        expect_tag=RESPONSE_TAG,
+        require_components=receipt_components(response),
+        body=response.content,
+        max_age=None,
+    )
     return result
