@@ -11,6 +11,7 @@ from dataclasses import dataclass
 from datetime import datetime, timezone
 from typing import Callable
 
+import requests
 from sqlalchemy import Engine
 
 from datetime import timedelta
@@ -20,6 +21,10 @@ from .exchange.credentials import DatabaseNonceStore, KeyRegistry
 from .exchange.idempotency import Idempotency
 from .exchange.message_log import MessageLog
 from .keystore import GatewayKeyStore
+from .policy.calendar import WorkingDayCalendar
+from .policy.rulesets import LoanRuleBook, load_rule_book
+from .queries.canonical_hr import CanonicalHrFacts
+from .queries.registry import HrFactsRegistry
 from .services.admin import AdminActions
 from .services.grants import AccessRights
 from .services.partners import EndpointPolicy, PartnerRegistry
@@ -55,6 +60,9 @@ class Container:
     idempotency: Idempotency
     message_log: MessageLog
     partner_operations: dict
+    calendar: WorkingDayCalendar
+    rule_book: LoanRuleBook
+    hr_facts: HrFactsRegistry
     signed_exchange: object = None  # the HTTP edge's SignedExchange, set by create_app
 
     def close(self) -> None:
@@ -93,6 +101,11 @@ def build_container(settings: Settings, *, clock: Callable[[], datetime] = utc_n
         idempotency=Idempotency(uow, clock, timedelta(hours=settings.idempotency_ttl_hours)),
         message_log=MessageLog(uow, clock, checkpoint_key, settings.checkpoint_interval),
         partner_operations=contract.partner_operations(spec),
+        calendar=WorkingDayCalendar.from_file(settings.calendar_file or None),
+        rule_book=load_rule_book(),
+        hr_facts=HrFactsRegistry({"canonical": CanonicalHrFacts(
+            requests.Session(), keystore, key_registry, clock,
+            timeout=(3.05, float(settings.hr_query_timeout_seconds)))}),
     )
 
 

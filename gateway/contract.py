@@ -44,6 +44,7 @@ class PartnerOperation:
     name: str  # the short name grants and idempotency scopes use
     grant_required: bool  # False where the operation says x-govgate-grant: none
     admin_allowed: bool  # an admin token is accepted as well
+    roles: frozenset[str] = frozenset()  # partner roles allowed to call it (empty: any)
 
 
 def partner_operations(spec: dict) -> dict:
@@ -63,6 +64,7 @@ def partner_operations(spec: dict) -> dict:
                 name=short_operation_id(operation_id),
                 grant_required=operation.get("x-govgate-grant") != "none",
                 admin_allowed="adminToken" in schemes,
+                roles=frozenset(operation.get("x-govgate-roles", ())),
             )
     return found
 

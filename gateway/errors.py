@@ -33,6 +33,9 @@ class GovgateError(Exception):
     status = 500
     reason = "internal_error"
 
+    # Extra problem members (RFC 9457 extensions), e.g. the id of a conflicting message.
+    extra: dict | None = None
+
     def __init__(self, detail: str, *, reason: str | None = None) -> None:
         super().__init__(detail)
         self.detail = detail

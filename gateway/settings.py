@@ -65,6 +65,18 @@ class Settings:
     idempotency_ttl_hours: int = 24
     # Sign a checkpoint of the evidence log after this many entries.
     checkpoint_interval: int = 100
+    # Operator calendar file (YAML/JSON) adding or replacing years of official working days.
+    calendar_file: str = ""
+    hr_query_timeout_seconds: int = 10
+    # Delivery worker: attempts before a dead letter; backoff base and cap (full jitter; the cap
+    # also bounds a recipient's Retry-After); read timeout of one attempt; the lease a claimed
+    # delivery stays with its worker (must outlast an attempt); idle wait between polls.
+    delivery_max_attempts: int = 8
+    delivery_base_delay_seconds: int = 2
+    delivery_max_delay_seconds: int = 600
+    delivery_timeout_seconds: int = 10
+    delivery_lease_seconds: int = 60
+    worker_poll_seconds: int = 1
     validate_responses: bool = False
     log_level: str = "INFO"
     extra: Mapping[str, str] = field(default_factory=dict, compare=False, repr=False)

@@ -73,7 +73,7 @@ def _request_id(request: ConnexionRequest) -> str | None:
 
 def govgate_error(request: ConnexionRequest, exc: e.GovgateError) -> ConnexionResponse:
     headers = {}
-    extra: dict = {}
+    extra: dict = dict(exc.extra or {})
     if isinstance(exc, e.InvalidInput) and exc.errors:
         prefix = "" if getattr(exc, "pointers_absolute", False) else "/body"
         extra["errors"] = [{"pointer": prefix + f.pointer, "detail": f.detail} for f in exc.errors]

@@ -45,18 +45,32 @@ def _field_errors(error) -> list[FieldError]:
     return [FieldError(_pointer("/body", base), error.message[:300])]
 
 
+def _has_nul(value) -> bool:
+    if isinstance(value, str):
+        return "\x00" in value
+    if isinstance(value, dict):
+        return any(_has_nul(k) or _has_nul(v) for k, v in value.items())
+    if isinstance(value, list):
+        return any(_has_nul(v) for v in value)
+    return False
+
+
 class PointingJSONBodyValidator(JSONRequestBodyValidator):
     async def _parse(self, stream, scope):
         raw = b"".join([chunk async for chunk in stream])
         if not raw:
             return None
         try:
-            return json.loads(raw.decode(self._encoding))
+            parsed = json.loads(raw.decode(self._encoding))
         except (UnicodeDecodeError, json.JSONDecodeError) as exc:
             where = f" at line {exc.lineno} column {exc.colno}" if hasattr(exc, "lineno") else ""
             raise InvalidInput(
                 f"the body is not valid JSON{where}", reason="malformed_json", status=400
             ) from None
+        if b"\\u0000" in raw and _has_nul(parsed):  # no database text column can hold NUL
+            raise InvalidInput("strings must not contain NUL (\\u0000) characters",
+                               reason="nul_character", status=400)
+        return parsed
 
     def _validate(self, body):
         if body is None:
@@ -80,6 +94,9 @@ class PointingJSONBodyValidator(JSONRequestBodyValidator):
 class PointingParameterValidator(ParameterValidator):
     def validate_request(self, request: ConnexionRequest) -> None:
         errors: list[FieldError] = []
+        if b"%00" in request.scope.get("query_string", b""):  # PostgreSQL text cannot hold NUL
+            raise InvalidInput("query parameters must not contain NUL characters", reason="nul_character",
+                               status=400)
         if self.strict_validation:
             extra = self.validate_query_parameter_list(request, security_params=self.security_query_params)
             errors += [FieldError(f"/query/{_escape(name)}", "is not a known parameter") for name in extra]

@@ -33,6 +33,11 @@ class MessageRepository:
         row = self._conn.execute(select(t.messages).where(t.messages.c.id == message_id)).first()
         return StoredMessage(**row._mapping) if row else None
 
+    def recipients(self, message_id: str) -> list[str]:
+        rows = self._conn.execute(select(t.deliveries.c.recipient_id)
+                                  .where(t.deliveries.c.message_id == message_id))
+        return [r[0] for r in rows]
+
     def referring_to(self, message_id: str, kind: str) -> list[StoredMessage]:
         rows = self._conn.execute(
             select(t.messages).where(t.messages.c.refers_to == message_id, t.messages.c.kind == kind)

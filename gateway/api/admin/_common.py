@@ -10,12 +10,16 @@ from ...services.admin import Action
 from .. import context
 
 
-def timestamp(value: str | None, pointer: str) -> datetime | None:
-    """An RFC 3339 time from the request, which must carry a zone; returned in UTC."""
+def timestamp(value: str | None, pointer: str, *, clamp: bool = False) -> datetime | None:
+    """An RFC 3339 time from the request, which must carry a zone; returned in UTC.
+
+    ``clamp`` (for filters such as ``since``): a time beyond the years 1970-9000 is taken as
+    the nearest end of that range instead of being refused.
+    """
     if value is None:
         return None
     try:
-        parsed = datetime.fromisoformat(value)
+        parsed = datetime.fromisoformat(value.upper())  # RFC 3339 allows "t" and "z"
     except ValueError:
         parsed = None
     if parsed is None or parsed.tzinfo is None:
@@ -24,7 +28,19 @@ def timestamp(value: str | None, pointer: str) -> datetime | None:
             reason="schema_violation", status=400, pointers_absolute=True,
             errors=[FieldError(pointer, "not an RFC 3339 date-time with a time zone")],
         )
-    return parsed.astimezone(timezone.utc)
+    try:
+        utc = parsed.astimezone(timezone.utc)
+    except OverflowError:
+        utc = None
+    if clamp and (utc is None or not 1970 <= utc.year <= 9000):
+        early = parsed.year < 5000
+        return datetime(1970 if early else 9000, 1, 1, tzinfo=timezone.utc)
+    if utc is None or not 1970 <= utc.year <= 9000:
+        raise InvalidInput(
+            "times must lie between 1970 and 9000", reason="time_out_of_range", pointers_absolute=True,
+            errors=[FieldError(pointer, "outside the years 1970 to 9000")],
+        )
+    return utc
 
 
 def run(name: str, target_type: str, target_id, permission: Permission, work, *, audited=True):

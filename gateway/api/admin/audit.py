@@ -9,7 +9,7 @@ from ._common import read, timestamp
 
 def list_audit_events(actor=None, action=None, target_id=None, outcome=None, since=None,
                       after=None, limit=50):
-    since_at = timestamp(since, "/query/since")
+    since_at = timestamp(since, "/query/since", clamp=True)
     items = read("audit.read", "audit", None, lambda uow, now: uow.audit.list(
         actor=actor, action=action, target_id=target_id, outcome=outcome, since=since_at,
         after=after, limit=limit), permission=Permission.AUDIT, audited=True)

@@ -77,13 +77,7 @@ class SignedExchange:
         scope["govgate.state"]["http_request"] = request
         key = idempotency_key(request) if request.method == "POST" else None
         verified = c.verifier.verify(request)
-        now = c.clock()
-        if operation.grant_required:
-            with c.uow() as uow:
-                allowed = c.access.may_call(uow, verified.partner_id, operation.name, now)
-            if not allowed:
-                raise errors.Forbidden(f"{verified.partner_id} holds no grant for {operation.name}",
-                                       reason="not_granted")
+        self._check_access(verified.partner_id, operation)
         exchange = Exchange(verified.partner_id, operation, request, verified)
         if key is not None:
             outcome = c.idempotency.begin(verified.partner_id, "POST", operation.name, key, request.body)
@@ -91,6 +85,21 @@ class SignedExchange:
                 return outcome
             exchange.claim = outcome
         return exchange
+
+    def _check_access(self, partner_id: str, operation: PartnerOperation) -> None:
+        """The partner's role must fit the operation, and (deny by default) it needs a grant."""
+        if not operation.roles and not operation.grant_required:
+            return
+        c = self.c
+        with c.uow() as uow:
+            partner = uow.partners.get(partner_id)
+            roles = {role.value for role in partner.roles} if partner else set()
+            if operation.roles and not roles & operation.roles:
+                raise errors.Forbidden(
+                    f"{operation.name} is for partners with the role {' or '.join(sorted(operation.roles))}",
+                    reason="role_not_permitted")
+            if operation.grant_required and not c.access.may_call(uow, partner_id, operation.name, c.clock()):
+                raise errors.Forbidden(f"{partner_id} holds no grant for {operation.name}", reason="not_granted")
 
     def finish(self, scope, response: HttpResponse) -> HttpResponse:
         """The signed response to send; records the evidence of an accepted message."""
@@ -146,6 +155,7 @@ class SignedExchange:
         stored = StoredResponse(response.status, [(k, v) for k, v in response.headers.items()
                                                   if k.lower() in REPLAYED_HEADERS], response.body)
         with c.uow() as uow:
+            uow.message_log.lock_head()  # first: serialises the staged writes' checks too
             for work in exchange.staged:
                 work(uow)
             c.message_log.append(uow, record)

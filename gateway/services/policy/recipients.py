@@ -1,0 +1,39 @@
+"""Finding the partners that receive a message: by role and administrative division."""
+
+from __future__ import annotations
+
+from ...domain.partners import Partner, PartnerStatus, Role
+from ...errors import FieldError, InvalidInput
+
+
+class NoRecipient(InvalidInput):
+    status = 422
+    reason = "no_recipient"
+
+
+def _division_chain(code: str) -> list[str]:
+    """The division itself, then its prefecture, then its province (GB/T 2260 hierarchy)."""
+    chain = [code, code[:4] + "00", code[:2] + "0000"]
+    return list(dict.fromkeys(chain))
+
+
+def in_division(uow, role: Role, division_code: str) -> list[Partner]:
+    """Active partners with ``role`` registered for exactly ``division_code``."""
+    return [p for p in uow.partners.list(role=role.value, division_code=division_code,
+                                         status=PartnerStatus.ACTIVE.value, limit=1000)]
+
+
+def nearest(uow, role: Role, division_code: str, pointer: str) -> Partner:
+    """The partner with ``role`` for the division, or else for its prefecture, or province.
+
+    Loans are handled where the business is started (不受户籍所在地限制, 86号-16); a county
+    without its own system is served by the prefecture's.
+    """
+    for code in _division_chain(division_code):
+        found = in_division(uow, role, code)
+        if found:
+            return found[0]
+    raise NoRecipient(
+        f"no active {role.value} partner is registered for division {division_code} or above it",
+        errors=[FieldError(pointer, f"no {role.value} partner serves this division")],
+    )
