@@ -40,8 +40,8 @@ def worker(session: CliSession, once: bool, concurrency: int, poll_interval: flo
     def stop_on_signal(signum, _frame) -> None:
         stop.set()
 
-    for signum in (signal.SIGTERM, signal.SIGINT):
-        signal.signal(signum, stop_on_signal)
+    previous = {signum: signal.signal(signum, stop_on_signal)
+                for signum in (signal.SIGTERM, signal.SIGINT)}
 
     def run(index: int) -> None:
         if once:
@@ -53,8 +53,12 @@ def worker(session: CliSession, once: bool, concurrency: int, poll_interval: flo
                for i in range(concurrency)]
     for thread in threads:
         thread.start()
-    for thread in threads:
-        while thread.is_alive():  # short joins, so the main thread still handles signals
-            thread.join(0.2)
+    try:
+        for thread in threads:
+            while thread.is_alive():  # short joins, so the main thread still handles signals
+                thread.join(0.2)
+    finally:
+        for signum, handler in previous.items():
+            signal.signal(signum, handler)
     if once:
         click.echo(f"{sum(attempts)} delivery attempt(s) made")

@@ -29,8 +29,8 @@ __all__ = [
     "NonRetryable",
     "OutgoingMessage",
     "PartnerChannel",
-    "Retryable",
     "RetryPolicy",
+    "Retryable",
     "delivery_url",
     "envelope",
 ]

@@ -31,7 +31,7 @@ class DeliverySettings:
     poll_seconds: float = 1.0
 
     @classmethod
-    def from_settings(cls, settings) -> "DeliverySettings":
+    def from_settings(cls, settings) -> DeliverySettings:
         return cls(
             timeout_seconds=float(getattr(settings, "delivery_timeout_seconds", 10)),
             lease_seconds=float(getattr(settings, "delivery_lease_seconds", 60)),

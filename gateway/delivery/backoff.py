@@ -11,9 +11,9 @@ still capped, so a recipient cannot park a delivery for a day.
 from __future__ import annotations
 
 import random
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import timedelta
-from typing import Callable
 
 
 @dataclass(frozen=True)
@@ -28,7 +28,7 @@ class RetryPolicy:
             raise ValueError("need max_attempts ≥ 1 and 0 ≤ base_delay ≤ max_delay")
 
     @classmethod
-    def from_settings(cls, settings) -> "RetryPolicy":
+    def from_settings(cls, settings) -> RetryPolicy:
         return cls(
             max_attempts=getattr(settings, "delivery_max_attempts", 8),
             base_delay=float(getattr(settings, "delivery_base_delay_seconds", 2)),

@@ -19,9 +19,9 @@ import os
 import socket
 import threading
 import uuid
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
-from typing import Callable
 
 from ..domain.partners import Partner
 from ..storage.delivery_repositories import DEAD, DELIVERED, FAILED, Lease
@@ -138,6 +138,7 @@ class DeliveryWorker:
     def run(self, stop: threading.Event, poll_seconds: float = 1.0) -> None:
         """Until ``stop`` is set: deliver what is due, wait ``poll_seconds`` when nothing is.
         A stop finishes the current attempt first (graceful SIGTERM)."""
+        log.info("delivery worker %s started", self.worker_id)
         while not stop.is_set():
             try:
                 job = self.claim()

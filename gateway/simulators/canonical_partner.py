@@ -16,7 +16,7 @@ from collections import Counter
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
-from typing import Any
+from typing import Any, Self
 from urllib.parse import urlsplit
 
 from ..signatures import (
@@ -80,8 +80,9 @@ class CanonicalPartnerSimulator:
         host, port = self._server.server_address[:2]
         return f"http://{host}:{port}/govgate"
 
-    def start(self) -> "CanonicalPartnerSimulator":
-        self._thread = threading.Thread(target=self._server.serve_forever, daemon=True,
+    def start(self) -> Self:
+        self._thread = threading.Thread(target=self._server.serve_forever, args=(0.05,),
+                                        daemon=True,
                                         name=f"simulator-{self.partner_id}")
         self._thread.start()
         return self
@@ -90,7 +91,7 @@ class CanonicalPartnerSimulator:
         self._server.shutdown()
         self._server.server_close()
 
-    def __enter__(self) -> "CanonicalPartnerSimulator":
+    def __enter__(self) -> Self:
         return self.start()
 
     def __exit__(self, *exc: object) -> None:
@@ -122,6 +123,7 @@ class CanonicalPartnerSimulator:
                 self.refused.append(rejected.reason)
             return _json(401, {"error": rejected.reason})
         behaviour = self.behaviour
+        delay = behaviour.delay_seconds  # read now: a test may lower it once the request is held
         with self._lock:
             failing = behaviour.fail_times > 0
             if failing:
@@ -139,8 +141,8 @@ class CanonicalPartnerSimulator:
                 self.duplicates[key] += 1
             else:
                 self.received[key] = envelope
-        if behaviour.delay_seconds:
-            time.sleep(behaviour.delay_seconds)
+        if delay:
+            time.sleep(delay)
         answer = _json(200, {"message_id": key, "status": "accepted", "duplicate": duplicate})
         return self._signed(answer, request, verified.label, behaviour.receipt)
 
@@ -169,7 +171,7 @@ def _handler(simulator: CanonicalPartnerSimulator) -> type[BaseHTTPRequestHandle
     class Handler(BaseHTTPRequestHandler):
         protocol_version = "HTTP/1.1"
 
-        def do_POST(self) -> None:  # noqa: N802 - http.server's naming
+        def do_POST(self) -> None:
             length = int(self.headers.get("Content-Length") or 0)
             body = self.rfile.read(length)
             uri = f"http://{self.headers.get('Host')}{self.path}"

@@ -66,11 +66,12 @@ def recipients(container, gateway_jwks):
 
 @pytest.fixture
 def accept(container):
-    def accept(*recipient_ids: str, payload: dict | None = None, kind: str = "test") -> str:
+    def accept(*recipient_ids: str, payload: dict | None = None, kind: str = "test",
+               sender: str = SENDER) -> str:
         message_id = str(uuid.uuid4())
         now = container.clock()
         with container.uow() as uow:
-            uow.messages.add(StoredMessage(message_id, kind, SENDER, "150500", None,
+            uow.messages.add(StoredMessage(message_id, kind, sender, "150500", None,
                                            payload or {"n": 1, "名称": "测试"}, now))
             for recipient_id in recipient_ids:
                 uow.deliveries.schedule(message_id, recipient_id, now)
@@ -88,7 +89,7 @@ def first_attempt_policy(**changes) -> RetryPolicy:
 
 
 @pytest.fixture
-def make_worker(container):
+def make_worker(container, gateway_jwks):
     def make(policy: RetryPolicy | None = None, *, timeout=(1.0, 2.0), lease_seconds=60.0,
              worker_id: str | None = None) -> DeliveryWorker:
         channel = CanonicalChannel(container.keystore.current, container.key_registry,
