@@ -21,7 +21,7 @@ class OutgoingMessage:
     """A stored canonical message on its way to one recipient."""
 
     message_id: str
-    kind: str  # e.g. "deferral-conclusion"; also the last segment of the canonical path
+    kind: str  # e.g. "deferral_conclusion"; also the last segment of the canonical path
     sender_id: str
     payload: dict[str, Any]
     created_at: datetime
