@@ -99,8 +99,8 @@ class RequestVerifier:
         """Return the verified request or raise ``SignatureRejected`` with the first failed check."""
         entry = select_signature(request.headers, self._tag)
         require_coverage(entry, request_components(request), REQUEST_PARAMETERS)
+        digest = _checked_digest(request)  # before the base: the base needs the digest field
         base = checks.signature_base(entry, request)
-        digest = _checked_digest(request)
         now = self._clock()
         key = checks.usable_key(self._keys, entry, now)
         created = checks.created_within(

@@ -11,14 +11,6 @@ from gateway.evidence import verify_bundle
 from tests.support.exchange import gateway_jwks, problem, verify_receipt
 
 UNKNOWN = "00000000-0000-4000-8000-000000000000"
-PARTNER_READ_BUG = pytest.mark.xfail(
-    strict=True,
-    reason=(
-        "gateway/api/partner/evidence.py get_evidence reads bundle['entry']['partner_id'], but "
-        "the bundle's entry keeps it under ['entry']['record']['partner_id']: every partner "
-        "read is a 500"
-    ),
-)
 
 
 @pytest.fixture
@@ -58,7 +50,6 @@ def test_staff_read_evidence_and_the_read_is_audited(client, request, admin_head
     assert event["outcome"] == "allowed"
 
 
-@PARTNER_READ_BUG
 def test_the_sender_reads_its_own_evidence_with_a_signed_request(client, partner, message, clock):
     response = partner.get(evidence_url(message.json()["message_id"]))
     assert response.status_code == 200, response.text
@@ -66,7 +57,6 @@ def test_the_sender_reads_its_own_evidence_with_a_signed_request(client, partner
     assert_proves(response.json(), gateway_jwks(client), message)
 
 
-@PARTNER_READ_BUG
 def test_another_partner_cannot_see_the_message(client, other_partner, message, clock):
     response = other_partner.get(evidence_url(message.json()["message_id"]))
     body = problem(response, 404, "message_not_found")

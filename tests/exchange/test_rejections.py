@@ -284,14 +284,6 @@ def test_content_digest_mismatch(client, partner, clock):
     )
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason=(
-        "gateway/signatures/verifier.py RequestVerifier.verify builds the signature base (which "
-        "needs the covered content-digest field) before _checked_digest, so a body without "
-        "Content-Digest is reported as signature_malformed; check the digest first"
-    ),
-)
 def test_content_digest_missing(client, partner, clock):
     headers = partner.sign("POST", ECHO, BODY)
     del headers["Content-Digest"]

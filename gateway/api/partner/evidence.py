@@ -17,11 +17,12 @@ def _sender_jwk(uow, fingerprint: str) -> dict:
 def get_evidence(message_id):
     c = context.container()
     if context.caller_is_partner():
-        bundle = c.message_log.bundle(message_id, _sender_jwk)
         # A partner sees only its own messages; anything else is simply not there for it.
-        if bundle["entry"]["partner_id"] != context.exchange().partner_id:
+        with c.uow() as uow:
+            entries = uow.message_log.by_message_id(message_id)
+        if not entries or entries[0].record.partner_id != context.exchange().partner_id:
             raise NotFound(f"no message {message_id} in the evidence log", reason="message_not_found")
-        return ok(bundle)
+        return ok(c.message_log.bundle(message_id, _sender_jwk))
     # Authorise and record the read first; the bundle is built in transactions of its own.
     read("evidence.read", "message", message_id, lambda uow, now: None, audited=True)
     return ok(c.message_log.bundle(message_id, _sender_jwk))
