@@ -17,6 +17,8 @@ from sqlalchemy import Engine
 from datetime import timedelta
 
 from . import contract
+from .delivery.assembly import adapter_registry
+from .delivery.registry import AdapterRegistry
 from .exchange.credentials import DatabaseNonceStore, KeyRegistry
 from .exchange.idempotency import Idempotency
 from .exchange.message_log import MessageLog
@@ -35,12 +37,14 @@ from .storage.database import make_engine
 from .storage.unit_of_work import SqlUnitOfWorkFactory
 
 
+# Partner formats served by adapters → the validator of their per-partner settings.
+FORMAT_SETTINGS: dict = {}
+
+
 def utc_now() -> datetime:
     return datetime.now(timezone.utc)
 
 
-# Partner formats served by adapters; the adapter registry fills this in as adapters land.
-ADAPTER_FORMATS: frozenset[str] = frozenset()
 
 
 @dataclass
@@ -63,6 +67,7 @@ class Container:
     calendar: WorkingDayCalendar
     rule_book: LoanRuleBook
     hr_facts: HrFactsRegistry
+    adapters: AdapterRegistry
     signed_exchange: object = None  # the HTTP edge's SignedExchange, set by create_app
 
     def close(self) -> None:
@@ -89,7 +94,7 @@ def build_container(settings: Settings, *, clock: Callable[[], datetime] = utc_n
         uow=uow,
         clock=clock,
         admin=AdminActions(uow, clock),
-        partners=PartnerRegistry(EndpointPolicy(settings.allow_loopback_http), ADAPTER_FORMATS),
+        partners=PartnerRegistry(EndpointPolicy(settings.allow_loopback_http), FORMAT_SETTINGS),
         access=AccessRights(contract.operation_catalogue(spec)),
         admin_rate_limiter=RateLimiter(
             uow, clock, limit=settings.admin_rate_limit, window=settings.admin_rate_window_seconds
@@ -106,6 +111,7 @@ def build_container(settings: Settings, *, clock: Callable[[], datetime] = utc_n
         hr_facts=HrFactsRegistry({"canonical": CanonicalHrFacts(
             requests.Session(), keystore, key_registry, clock,
             timeout=(3.05, float(settings.hr_query_timeout_seconds)))}),
+        adapters=adapter_registry(settings, keystore, key_registry, clock),
     )
 
 

@@ -40,6 +40,8 @@ class Partner:
     division_code: str  # GB/T 2260
     endpoint_url: str
     format: str = CANONICAL_FORMAT
+    # What the format's adapter needs to reach this partner (node codes, SM2 user id, ...).
+    format_settings: dict = field(default_factory=dict)
     status: PartnerStatus = PartnerStatus.ACTIVE
     created_at: datetime | None = None
     updated_at: datetime | None = None

@@ -5,6 +5,7 @@ from __future__ import annotations
 import ipaddress
 from dataclasses import dataclass
 from datetime import datetime
+from typing import Callable, Mapping
 from urllib.parse import urlsplit
 
 from ..domain.identifiers import InvalidIdentifier, validate_credit_code, validate_division_code
@@ -49,6 +50,18 @@ def _is_loopback(host: str) -> bool:
         return False
 
 
+# format name → a validator of that format's partner settings: returns them normalised, or
+# raises InvalidInput with pointers relative to the settings object. Adapters provide theirs.
+SettingsValidator = Callable[[dict], dict]
+
+
+def no_settings(settings: dict) -> dict:
+    if settings:
+        raise InvalidInput("the canonical format takes no settings", reason="validation_failed",
+                           errors=[FieldError("", "must be empty for the canonical format")])
+    return {}
+
+
 def _snapshot(p: Partner) -> dict:
     return {
         "name": p.name,
@@ -56,6 +69,7 @@ def _snapshot(p: Partner) -> dict:
         "division_code": p.division_code,
         "endpoint_url": p.endpoint_url,
         "format": p.format,
+        "format_settings": p.format_settings,
         "status": p.status.value,
     }
 
@@ -63,9 +77,10 @@ def _snapshot(p: Partner) -> dict:
 class PartnerRegistry:
     """Validation and changes of partners, shared by the admin API and the CLI."""
 
-    def __init__(self, endpoint_policy: EndpointPolicy, formats: frozenset[str]) -> None:
+    def __init__(self, endpoint_policy: EndpointPolicy,
+                 formats: Mapping[str, SettingsValidator] | None = None) -> None:
         self._endpoints = endpoint_policy
-        self._formats = formats | {CANONICAL_FORMAT}
+        self._formats = {CANONICAL_FORMAT: no_settings, **(formats or {})}
 
     def register(self, uow, fields: dict, now: datetime) -> tuple[Partner, None, dict]:
         errors: list[FieldError] = []
@@ -84,6 +99,7 @@ class PartnerRegistry:
             created_at=now,
             updated_at=now,
         )
+        partner.format_settings = self._settings(partner.format, fields.get("format_settings", {}), errors)
         _raise_if(errors, "the partner is not valid")
         if uow.partners.get(partner.id) is not None:
             raise Conflict(f"partner {partner.id} is already registered", reason="partner_exists")
@@ -107,6 +123,9 @@ class PartnerRegistry:
             partner.endpoint_url = self._endpoint(changes["endpoint_url"], errors)
         if "format" in changes:
             partner.format = self._format(changes["format"], errors)
+        if "format" in changes or "format_settings" in changes:
+            settings = changes.get("format_settings", partner.format_settings if "format" not in changes else {})
+            partner.format_settings = self._settings(partner.format, settings, errors)
         if "status" in changes:
             partner.status = PartnerStatus(changes["status"])
         _raise_if(errors, "the change is not valid")
@@ -148,6 +167,20 @@ class PartnerRegistry:
         if problem:
             errors.append(FieldError("/endpoint_url", problem))
         return url
+
+    def _settings(self, format_name: str, settings: dict, errors: list[FieldError]) -> dict:
+        validate = self._formats.get(format_name)
+        if validate is None:
+            return {}  # the unknown format is reported already
+        try:
+            return validate(dict(settings or {}))
+        except InvalidInput as error:
+            errors.extend(FieldError("/format_settings" + e.pointer, e.detail) for e in error.errors)
+            return {}
+
+    @property
+    def formats(self) -> frozenset[str]:
+        return frozenset(self._formats)
 
     def _format(self, name: str, errors: list[FieldError]) -> str:
         if name not in self._formats:

@@ -41,6 +41,7 @@ partners = Table(
     Column("division_code", String(6), nullable=False, index=True),
     Column("endpoint_url", String(2000), nullable=False),
     Column("format", String(40), nullable=False),
+    Column("format_settings", JSON, nullable=True),
     Column("status", String(16), nullable=False),
     Column("created_at", UTCDateTime, nullable=False),
     Column("updated_at", UTCDateTime, nullable=False),
@@ -219,7 +220,8 @@ deliveries = Table(
     Column("id", BigId, primary_key=True, autoincrement=True),
     Column("message_id", String(64), ForeignKey("messages.id"), nullable=False, index=True),
     Column("recipient_id", String(18), ForeignKey("partners.id"), nullable=False, index=True),
-    Column("state", String(16), nullable=False),  # pending | delivering | delivered | dead
+    # pending | delivering | failed (a retry is scheduled) | delivered | dead
+    Column("state", String(16), nullable=False),
     Column("attempts", Integer, nullable=False),
     Column("next_attempt_at", UTCDateTime, nullable=False),
     Column("locked_by", String(100), nullable=True),

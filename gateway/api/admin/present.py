@@ -20,6 +20,7 @@ def partner(p: Partner) -> dict:
         "division_code": p.division_code,
         "endpoint_url": p.endpoint_url,
         "format": p.format,
+        "format_settings": p.format_settings,
         "status": p.status.value,
         "created_at": when(p.created_at),
         "updated_at": when(p.updated_at),
