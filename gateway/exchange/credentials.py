@@ -27,7 +27,7 @@ class KeyRegistry:
         self._fingerprints: dict[str, str] = {}
 
     def __call__(self, keyid: str) -> RegisteredKey | None:
-        with self._uow() as uow:
+        with self._uow(readonly=True) as uow:
             key = uow.keys.get(keyid)
             if key is None:
                 return None
@@ -67,7 +67,7 @@ class DatabaseNonceStore:
         self._since_purge = 0
 
     def seen(self, keyid: str, nonce: str) -> bool:
-        with self._uow() as uow:
+        with self._uow(readonly=True) as uow:
             return uow.nonces.seen(keyid, nonce, self._clock())
 
     def record(self, keyid: str, nonce: str, expires_at: datetime) -> bool:

@@ -53,21 +53,21 @@ class MessageLog:
 
     def bundle(self, message_id: str, sender_jwk_for: Callable) -> dict:
         """The evidence bundle of a message's inbound entry, with a proof to a signed checkpoint."""
-        with self._uow() as uow:
+        with self._uow(readonly=True) as uow:
             entries = uow.message_log.by_message_id(message_id)
         if not entries:
             raise NotFound(f"no message {message_id} in the evidence log", reason="message_not_found")
         entry = entries[0]
-        with self._uow() as uow:
+        with self._uow(readonly=True) as uow:
             checkpoint = uow.message_log.checkpoint_covering(entry.seq)
         if checkpoint is None:  # the entry is newer than the last checkpoint: seal it now
             self.checkpoint()
-        with self._uow() as uow:
+        with self._uow(readonly=True) as uow:
             checkpoint = uow.message_log.checkpoint_covering(entry.seq)
             digests = uow.message_log.record_digests(entry.seq, checkpoint.seq)
             sender_jwk = sender_jwk_for(uow, entry.record.key_fingerprint)
         return build_bundle(entry, digests, checkpoint, sender_jwk)
 
     def verify(self, keys: GatewayKeys) -> LogReport:
-        with self._uow() as uow:
+        with self._uow(readonly=True) as uow:
             return verify_log(uow.message_log.entries(), uow.message_log.checkpoints(), keys)

@@ -19,5 +19,5 @@ class UnitOfWork(Protocol):
     def __exit__(self, *exc: object) -> None: ...
 
 
-UnitOfWorkFactory = Callable[[], UnitOfWork]
+UnitOfWorkFactory = Callable[..., UnitOfWork]  # (readonly: bool = False) -> UnitOfWork
 Clock = Callable[[], datetime]

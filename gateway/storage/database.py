@@ -34,4 +34,7 @@ def _sqlite_pragmas(dbapi_connection, _record) -> None:
 
 def _sqlite_begin_immediate(conn) -> None:
     # Take the write lock at BEGIN, so two processes never deadlock upgrading read locks.
-    conn.exec_driver_sql("BEGIN IMMEDIATE")
+    # Read-only units of work begin deferred: in WAL mode they read a snapshot and never
+    # wait for (or hold up) a writer - a long `log verify` must not stall the gateway.
+    readonly = conn.get_execution_options().get("govgate_readonly", False)
+    conn.exec_driver_sql("BEGIN" if readonly else "BEGIN IMMEDIATE")

@@ -13,12 +13,15 @@ from . import repositories as r
 class SqlUnitOfWork:
     """``with uow:`` opens a transaction; it commits on a clean exit and rolls back on error."""
 
-    def __init__(self, engine: Engine) -> None:
+    def __init__(self, engine: Engine, readonly: bool = False) -> None:
         self._engine = engine
+        self._readonly = readonly
         self._conn: Connection | None = None
 
     def __enter__(self) -> "SqlUnitOfWork":
         self._conn = self._engine.connect()
+        if self._readonly:
+            self._conn = self._conn.execution_options(govgate_readonly=True)
         self._transaction = self._conn.begin()
         conn = self._conn
         self.partners = r.PartnerRepository(conn)
@@ -57,5 +60,6 @@ class SqlUnitOfWorkFactory:
     def __init__(self, engine: Engine) -> None:
         self.engine = engine
 
-    def __call__(self) -> SqlUnitOfWork:
-        return SqlUnitOfWork(self.engine)
+    def __call__(self, readonly: bool = False) -> SqlUnitOfWork:
+        """``readonly=True`` for units of work that only read (see storage.database)."""
+        return SqlUnitOfWork(self.engine, readonly)

@@ -17,7 +17,7 @@ def gateway_keys():
 
 def whoami():
     c, exchange = context.container(), context.exchange()
-    with c.uow() as uow:
+    with c.uow(readonly=True) as uow:
         partner = PartnerRegistry.get(uow, exchange.partner_id)
         key = uow.keys.get(exchange.verified.keyid)
         granted = c.access.granted_operations(uow, partner.id, c.clock())

@@ -18,7 +18,7 @@ def get_evidence(message_id):
     c = context.container()
     if context.caller_is_partner():
         # A partner sees only its own messages; anything else is simply not there for it.
-        with c.uow() as uow:
+        with c.uow(readonly=True) as uow:
             entries = uow.message_log.by_message_id(message_id)
         if not entries or entries[0].record.partner_id != context.exchange().partner_id:
             raise NotFound(f"no message {message_id} in the evidence log", reason="message_not_found")

@@ -91,7 +91,7 @@ class SignedExchange:
         if not operation.roles and not operation.grant_required:
             return
         c = self.c
-        with c.uow() as uow:
+        with c.uow(readonly=True) as uow:
             partner = uow.partners.get(partner_id)
             roles = {role.value for role in partner.roles} if partner else set()
             if operation.roles and not roles & operation.roles:

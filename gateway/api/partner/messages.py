@@ -16,7 +16,7 @@ def get_message_status(message_id):
     c = context.container()
     if context.caller_is_partner():
         partner_id = context.exchange().partner_id
-        with c.uow() as uow:
+        with c.uow(readonly=True) as uow:
             return ok(load_message_status(uow, message_id, visible_to=partner_id))
     return ok(read("message.status", "message", message_id,
                    lambda uow, now: load_message_status(uow, message_id)))

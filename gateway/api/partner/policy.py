@@ -10,7 +10,7 @@ from ..admin.present import ok
 
 
 def _sender(c, exchange):
-    with c.uow() as uow:
+    with c.uow(readonly=True) as uow:
         return PartnerRegistry.get(uow, exchange.partner_id)
 
 
@@ -32,7 +32,7 @@ def _accepted(outcome: Outcome, status: int = 202, answer: dict | None = None):
 def _decided(use_case, *args):
     c, exchange = context.container(), context.exchange()
     sender = _sender(c, exchange)
-    with c.uow() as uow:
+    with c.uow(readonly=True) as uow:
         return use_case(uow, sender, *args, exchange.message_id, c.clock())
 
 

@@ -56,7 +56,7 @@ def decide(uow_factory, sender: Partner, body: dict, hr_source: HrFactsSource, r
     division = checks.identifier(validate_division_code, body["business_division_code"], "/business_division_code")
     checks.raise_if_any("the loan qualification request is not valid")
 
-    with uow_factory() as uow:
+    with uow_factory(readonly=True) as uow:
         hr = nearest(uow, Role.HR, division, "/business_division_code")
     facts = hr_source.person_facts(hr, asked, credit_code)  # Unavailable → 503/504, nothing guessed
     groups = {pid: facts.persons[pid].groups for pid in asked if pid in facts.persons}
