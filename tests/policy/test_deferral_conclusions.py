@@ -2,32 +2,10 @@
 
 from __future__ import annotations
 
-import copy
-
 import pytest
 
 from tests.support.ids import credit_code
-
-CONCLUSION = {
-    "enterprise": {"credit_code": credit_code(501), "name": "通辽市某某餐饮有限公司", "industry": "catering",
-                   "size_class": "small", "headcount": 23},
-    "insurance": [
-        {"type": "pension", "fee_period_from": "2022-09", "fee_period_to": "2022-12", "deferred_until": "2022-12-31"},
-        {"type": "unemployment", "fee_period_from": "2022-09", "fee_period_to": "2023-08",
-         "deferred_until": "2023-08-31", "deferred_amount_fen": 1234500},
-    ],
-    "application_date": "2022-09-29",
-    "decision_date": "2022-10-13",
-    "decision": {"outcome": "approved"},
-    "issuing_office": {"name": "通辽市社会保险事业服务中心", "division_code": "150500"},
-}
-
-
-def conclusion(**changes):
-    body = copy.deepcopy(CONCLUSION)
-    body.update(changes)
-    return body
-
+from tests.support.samples import deferral_conclusion as conclusion
 
 def test_accepted_and_copied_to_tax_and_finance(world, container):
     response = world.hr.post("/v1/deferral-conclusions", json=conclusion())
