@@ -18,6 +18,7 @@ from typing import Any
 import requests
 
 from .delivery.registry import AdapterRegistry
+from .errors import FieldError, InvalidInput
 from .policy.calendar import WorkingDayCalendar
 from .queries.registry import HrFactsRegistry
 
@@ -34,3 +35,23 @@ class AdapterKit:
     calendar: WorkingDayCalendar
     session_factory: Callable[[], requests.Session] = requests.Session
     error_idioms: dict[str, Callable[..., Any]] = field(default_factory=dict)
+
+
+def settings_refused(messages: dict | list | str, detail: str) -> InvalidInput:
+    """An ``InvalidInput`` for a settings schema's error messages (marshmallow's
+    ``ValidationError.messages``), one ``FieldError`` per message, pointers relative to the
+    settings object (``/src_node``) as ``PartnerRegistry`` expects."""
+    errors: list[FieldError] = []
+
+    def walk(node, pointer: str) -> None:
+        if isinstance(node, dict):
+            for key, value in node.items():
+                walk(value, f"{pointer}/{str(key).replace('~', '~0').replace('/', '~1')}")
+        elif isinstance(node, list):
+            for item in node:
+                walk(item, pointer)
+        else:
+            errors.append(FieldError(pointer, str(node)))
+
+    walk(messages, "")
+    return InvalidInput(detail, reason="validation_failed", errors=errors)
