@@ -41,7 +41,7 @@ from gateway.signatures.ports import Clock, utc_now
 from gateway.signatures.verifier import VerificationWindow
 
 DEFAULT_TIMEOUT = (3.05, 30.0)  # (connect, read) seconds
-JWKS_PATH = "/.well-known/jwks.json"
+JWKS_PATH = "/v1/gateway-keys"  # published unauthenticated, old keys included
 RECEIPT_WINDOW = VerificationWindow()
 
 

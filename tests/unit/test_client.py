@@ -101,7 +101,7 @@ def gateway(partner_key, gateway_key):
         )
         mocked.add(
             responses.GET,
-            f"{BASE}/.well-known/jwks.json",
+            f"{BASE}/v1/gateway-keys",
             json=jwks_document([(gateway_key.keyid, gateway_key.public_info())]),
         )
         yield fake
