@@ -51,7 +51,10 @@ class Block:
             if name in self._texts:
                 raise CfxRejected(f"field {name} appears twice", reason="cfx_unexpected_field",
                                   path=where)
-            if len(child) or child.attrib:
+            if child.attrib:
+                raise CfxRejected("CFX elements carry no attributes",
+                                  reason="cfx_unexpected_field", path=where)
+            if len(child):
                 raise CfxRejected(f"field {name} must hold text only",
                                   reason="cfx_field_invalid", path=where)
             self._texts[name] = child.text or ""

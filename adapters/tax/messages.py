@@ -15,7 +15,15 @@ from gateway.policy.calendar import WorkingDayCalendar
 
 from .codes import DEFERRAL_CONCLUSION_MSGNO, GENERIC_REPLY_MSGNO
 from .errors import CfxRejected
-from .header import Header, Reply9120, business_date, document, msg_id, read_document, read_reply
+from .header import (
+    Header,
+    Reply9120,
+    business_date,
+    document,
+    msg_id,
+    read_document,
+    read_reply,
+)
 from .mapping import conclusion_block, conclusion_from_block
 from .settings import TaxSettings
 from .signature import sign_document, verify_document

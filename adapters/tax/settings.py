@@ -17,8 +17,8 @@ from dataclasses import dataclass
 from marshmallow import Schema, ValidationError, fields, validate
 
 from gateway.adapters_kit import settings_refused
-from gateway.gmcrypto import Sm2Settings, Sm2SettingsInvalid
 from gateway.gmcrypto import SignatureEncoding as Sm2SignatureEncoding
+from gateway.gmcrypto import Sm2Settings, Sm2SettingsInvalid
 
 DEFAULT_APP = "GOVGATE"
 DEFAULT_USER_ID = "1234567812345678"
@@ -52,7 +52,7 @@ def validate_settings(settings: dict) -> dict:
         raise settings_refused({"des_node": ["must differ from src_node"]},
                                "the tax_cfx settings are not valid")
     try:
-        TaxSettings.from_dict(loaded).sm2
+        _ = TaxSettings.from_dict(loaded).sm2  # builds Sm2Settings, which checks the ID
     except Sm2SettingsInvalid as exc:
         raise settings_refused({"sm2_user_id": [exc.detail]},
                                "the tax_cfx settings are not valid") from None
