@@ -7,7 +7,8 @@ from sqlalchemy import Connection, Engine
 from . import delivery_repositories as d
 from . import exchange_repositories as x
 from . import policy_repositories as p
-from . import repositories as r
+from . import admin_repositories as a
+from . import partner_repositories as r
 
 
 class SqlUnitOfWork:
@@ -27,9 +28,9 @@ class SqlUnitOfWork:
         self.partners = r.PartnerRepository(conn)
         self.keys = r.KeyRepository(conn)
         self.grants = r.GrantRepository(conn)
-        self.tokens = r.AdminTokenRepository(conn)
-        self.audit = r.AuditRepository(conn)
-        self.rate_windows = r.RateWindowRepository(conn)
+        self.tokens = a.AdminTokenRepository(conn)
+        self.audit = a.AuditRepository(conn)
+        self.rate_windows = a.RateWindowRepository(conn)
         self.nonces = x.NonceRepository(conn)
         self.idempotency = x.IdempotencyRepository(conn)
         self.message_log = x.MessageLogRepository(conn)
