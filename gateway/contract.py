@@ -45,12 +45,16 @@ class PartnerOperation:
     grant_required: bool  # False where the operation says x-govgate-grant: none
     admin_allowed: bool  # an admin token is accepted as well
     roles: frozenset[str] = frozenset()  # partner roles allowed to call it (empty: any)
+    # x-govgate-idiom: the partner idiom (an adapter's format) its answers and errors speak.
+    idiom: str | None = None
+    path: str = ""  # the full request path (servers' base + the spec path)
 
 
 def partner_operations(spec: dict) -> dict:
     """operationId → how a partner operation is protected (security ``partnerSignature``)."""
     found = {}
-    for path_item in spec.get("paths", {}).values():
+    base = (spec.get("servers") or [{}])[0].get("url", "").rstrip("/")
+    for path, path_item in spec.get("paths", {}).items():
         for method, operation in path_item.items():
             if method not in METHODS:
                 continue
@@ -65,8 +69,19 @@ def partner_operations(spec: dict) -> dict:
                 grant_required=operation.get("x-govgate-grant") != "none",
                 admin_allowed="adminToken" in schemes,
                 roles=frozenset(operation.get("x-govgate-roles", ())),
+                idiom=operation.get("x-govgate-idiom"),
+                path=base + path,
             )
     return found
+
+
+def idiom_of(operations: dict, *, operation_id: str | None = None, path: str | None = None) -> str | None:
+    """The idiom an operation's errors are rendered in, found by operationId or (before routing,
+    e.g. a 413) by its literal path; None for problem+json."""
+    operation = operations.get(operation_id or "")
+    if operation is None and path:
+        operation = next((o for o in operations.values() if o.idiom and o.path == path), None)
+    return operation.idiom if operation else None
 
 
 def short_operation_id(operation_id: str) -> str:

@@ -13,20 +13,24 @@ from contextvars import ContextVar
 
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
-from .problems import PROBLEM_JSON, problem_body
+from .problems import PROBLEM_JSON, idiom_renderer, problem_body
 
 request_id_var: ContextVar[str | None] = ContextVar("govgate_request_id", default=None)
 log = logging.getLogger("govgate.http")
 
 
 async def send_problem(send: Send, status: int, reason: str, detail: str, request_id: str | None,
-                       headers: list[tuple[bytes, bytes]] | None = None) -> None:
+                       headers: list[tuple[bytes, bytes]] | None = None, render=None) -> None:
+    """problem+json, or through ``render`` (a partner idiom's error renderer) when given."""
+    content_type = PROBLEM_JSON
     body = json.dumps(problem_body(status, reason, detail, request_id), ensure_ascii=False).encode()
+    if render is not None:
+        content_type, body = render(status, reason, detail)
     await send({
         "type": "http.response.start",
         "status": status,
         "headers": [
-            (b"content-type", PROBLEM_JSON.encode()),
+            (b"content-type", content_type.encode("latin-1")),
             (b"content-length", str(len(body)).encode()),
             *(headers or []),
         ],
@@ -73,11 +77,11 @@ class RequestContextMiddleware:
                 try:
                     declared = int(value)
                 except ValueError:
-                    await send_problem(send, 400, "content_length_invalid",
-                                       "Content-Length is not a number", request_id)
+                    await send_problem(send, 400, "content_length_invalid", "Content-Length is not a number",
+                                       request_id, render=idiom_renderer(scope, self.container))
                     return None
                 if declared > limit:
-                    await self._too_large(send, request_id)
+                    await self._too_large(scope, send, request_id)
                     return None
         chunks: list[bytes] = []
         size = 0
@@ -88,15 +92,16 @@ class RequestContextMiddleware:
             chunk = message.get("body", b"")
             size += len(chunk)
             if size > limit:
-                await self._too_large(send, request_id)
+                await self._too_large(scope, send, request_id)
                 return None
             chunks.append(chunk)
             if not message.get("more_body", False):
                 return b"".join(chunks)
 
-    async def _too_large(self, send, request_id) -> None:
+    async def _too_large(self, scope, send, request_id) -> None:
         await send_problem(send, 413, "body_too_large",
-                           f"request bodies are limited to {self.max_body_bytes} bytes", request_id)
+                           f"request bodies are limited to {self.max_body_bytes} bytes", request_id,
+                           render=idiom_renderer(scope, self.container))
 
 
 def _replay(body: bytes, receive: Receive) -> Receive:

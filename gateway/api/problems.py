@@ -22,6 +22,7 @@ from connexion.lifecycle import ConnexionRequest, ConnexionResponse
 from starlette.exceptions import HTTPException
 
 from .. import errors as e
+from ..contract import idiom_of
 
 log = logging.getLogger("govgate.problems")
 
@@ -71,6 +72,27 @@ def _request_id(request: ConnexionRequest) -> str | None:
     return request.scope.get("govgate.request_id")
 
 
+def idiom_renderer(scope, container=None):
+    """The renderer of the partner idiom the request's operation speaks (``x-govgate-idiom``,
+    registered by its adapter in ``container.error_idioms``), or None for problem+json."""
+    container = container or scope.get("govgate.container")
+    renderers = getattr(container, "error_idioms", None)
+    if not renderers:
+        return None
+    operation_id = scope.get("extensions", {}).get("connexion_routing", {}).get("operation_id")
+    idiom = idiom_of(container.partner_operations, operation_id=operation_id, path=scope.get("path"))
+    return renderers.get(idiom) if idiom else None
+
+
+def _answer(request: ConnexionRequest, status: int, reason: str, detail: str, *, headers=None, **extra):
+    """problem+json, or the same status in the operation's partner idiom."""
+    render = idiom_renderer(request.scope)
+    if render is None:
+        return problem_response(status, reason, detail, _request_id(request), headers=headers, **extra)
+    content_type, body = render(status, reason, detail)
+    return ConnexionResponse(status_code=status, content_type=content_type, body=body, headers=headers or {})
+
+
 def govgate_error(request: ConnexionRequest, exc: e.GovgateError) -> ConnexionResponse:
     headers = {}
     extra: dict = dict(exc.extra or {})
@@ -83,7 +105,7 @@ def govgate_error(request: ConnexionRequest, exc: e.GovgateError) -> ConnexionRe
         headers["WWW-Authenticate"] = 'Bearer realm="govgate-admin"'
     if exc.status >= 500:
         log.error("request failed: %s (%s)", exc.reason, exc.detail, extra={"request_id": _request_id(request)})
-    return problem_response(exc.status, exc.reason, exc.detail, _request_id(request), headers=headers, **extra)
+    return _answer(request, exc.status, exc.reason, exc.detail, headers=headers, **extra)
 
 
 def connexion_problem(request: ConnexionRequest, exc: ProblemException) -> ConnexionResponse:
@@ -105,23 +127,23 @@ def connexion_problem(request: ConnexionRequest, exc: ProblemException) -> Conne
     else:
         reason, detail = "invalid_request", str(exc.detail or KINDS.get(status, KINDS[400])[1])
     headers = dict(exc.headers or {})
-    return problem_response(status, reason, detail, _request_id(request), headers=headers)
+    return _answer(request, status, reason, detail, headers=headers)
 
 
 def http_error(request: ConnexionRequest, exc: HTTPException) -> ConnexionResponse:
     status = exc.status_code
     reasons = {404: "route_not_found", 405: "method_not_allowed"}
     detail = {404: "no such endpoint; see /v1/openapi.json", 405: "this endpoint does not accept that method"}
-    return problem_response(
-        status, reasons.get(status, "http_error"), detail.get(status, KINDS.get(status, KINDS[400])[1]),
-        _request_id(request), headers=dict(exc.headers or {}),
+    return _answer(
+        request, status, reasons.get(status, "http_error"),
+        detail.get(status, KINDS.get(status, KINDS[400])[1]), headers=dict(exc.headers or {}),
     )
 
 
 def unexpected(request: ConnexionRequest, exc: Exception) -> ConnexionResponse:
     request_id = _request_id(request)
     log.exception("unhandled error", exc_info=exc, extra={"request_id": request_id})
-    return problem_response(500, "internal_error", "an internal error occurred; quote the request_id", request_id)
+    return _answer(request, 500, "internal_error", "an internal error occurred; quote the request_id")
 
 
 def register(app) -> None:

@@ -24,7 +24,7 @@ from ...exchange.idempotency import Claim, StoredResponse
 from ...signatures import Headers, HttpRequest, HttpResponse, ResponseSigner, VerifiedRequest
 from ...signatures.fields import tagged_label
 from ...signatures.profile import REQUEST_TAG
-from ..problems import PROBLEM_JSON, problem_body
+from ..problems import PROBLEM_JSON, idiom_renderer, problem_body
 from ..target import target_uri
 
 # Headers of a completed response that a replay repeats (the rest belong to one delivery).
@@ -117,7 +117,7 @@ class SignedExchange:
             except IntegrityError:
                 failure = errors.Conflict("the message clashes with one accepted meanwhile; retry",
                                           reason="concurrent_conflict")
-            signed, fields = self._sign(_problem(failure, scope), request, label)
+            signed, fields = self._sign(_problem(failure, scope, self.c), request, label)
         if exchange is not None and exchange.claim is not None:
             self.c.idempotency.release(exchange.claim)
         return signed
@@ -173,9 +173,13 @@ def base_components(signature_base: str) -> dict[str, str]:
     return covered
 
 
-def _problem(error: errors.GovgateError, scope) -> HttpResponse:
+def _problem(error: errors.GovgateError, scope, container=None) -> HttpResponse:
     import json
 
+    render = idiom_renderer(scope, container)
+    if render is not None:  # the operation answers in a partner's idiom (x-govgate-idiom)
+        content_type, body = render(error.status, error.reason, error.detail)
+        return HttpResponse(error.status, Headers([("content-type", content_type)]), body)
     body = json.dumps(problem_body(error.status, error.reason, error.detail, scope.get("govgate.request_id")),
                       ensure_ascii=False).encode()
     return HttpResponse(error.status, Headers([("content-type", PROBLEM_JSON)]), body)

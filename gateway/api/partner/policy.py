@@ -14,7 +14,8 @@ def _sender(c, exchange):
         return PartnerRegistry.get(uow, exchange.partner_id)
 
 
-def _accepted(outcome: Outcome, status: int = 202, answer: dict | None = None):
+def staged(outcome: Outcome, status: int = 202, answer: dict | None = None) -> tuple[dict, int]:
+    """Stage the outcome's writes in the exchange; the answer and status to send."""
     c, exchange = context.container(), context.exchange()
     now = c.clock()
     exchange.stage(lambda uow: outcome.store(uow, now))  # committed with the evidence entry
@@ -26,7 +27,11 @@ def _accepted(outcome: Outcome, status: int = 202, answer: dict | None = None):
             "recipients": outcome.recipients,
             **outcome.answer,
         }
-    return ok(answer, status)
+    return answer, status
+
+
+def _accepted(outcome: Outcome, status: int = 202, answer: dict | None = None):
+    return ok(*staged(outcome, status, answer))
 
 
 def _decided(use_case, *args):
@@ -42,15 +47,41 @@ def submit_deferral_conclusion(body):
         uow, sender, b, c.calendar, mid, now), body))
 
 
-def submit_loan_qualification(body):
+def loan_qualification(body) -> tuple[Outcome, int, dict]:
     c, exchange = context.container(), context.exchange()
     outcome = loans.decide(c.uow, _sender(c, exchange), body, c.hr_facts, c.rule_book,
                            exchange.message_id, c.clock())
-    return _accepted(outcome, 201, answer=outcome.answer)
+    return outcome, 201, outcome.answer
+
+
+def guarantee_review(body) -> tuple[Outcome, int, None]:
+    return _decided(guarantees.request_review, body), 202, None
+
+
+def subsidy_claim(body) -> tuple[Outcome, int, None]:
+    return _decided(subsidies.claim, body), 202, None
+
+
+# Operations a partner idiom's endpoint (e.g. the bank front-end) may stand for: same use case,
+# same staging, so a translated request is processed exactly as the canonical one.
+SUBMISSIONS = {
+    "submit_loan_qualification": loan_qualification,
+    "submit_guarantee_review": guarantee_review,
+    "submit_subsidy_claim": subsidy_claim,
+}
+
+
+def submit(operation: str, body: dict) -> tuple[dict, int]:
+    """Run ``operation``'s use case on the canonical ``body``, staged; (answer, status)."""
+    return staged(*SUBMISSIONS[operation](body))
+
+
+def submit_loan_qualification(body):
+    return _accepted(*loan_qualification(body))
 
 
 def submit_guarantee_review(body):
-    return _accepted(_decided(guarantees.request_review, body))
+    return _accepted(*guarantee_review(body))
 
 
 def decide_guarantee_review(id, body):  # noqa: A002 - the path parameter's name in the contract
@@ -58,7 +89,7 @@ def decide_guarantee_review(id, body):  # noqa: A002 - the path parameter's name
 
 
 def submit_subsidy_claim(body):
-    return _accepted(_decided(subsidies.claim, body))
+    return _accepted(*subsidy_claim(body))
 
 
 def decide_subsidy_claim(id, body):  # noqa: A002
