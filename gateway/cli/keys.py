@@ -12,7 +12,7 @@ from .output import emit_json, record, table
 from .params import TIME, TIME_HELP, json_option
 from .session import CliSession
 
-ALGORITHMS = ["ed25519", "ecdsa-p256-sha256", "rsa-pss-sha512"]
+ALGORITHMS = ["ed25519", "ecdsa-p256-sha256", "rsa-pss-sha512", "sm2-sm3"]
 MAX_KEY_FILE = 64 * 1024  # far above any public key; stops a wrong file being slurped
 
 KEY_FIELDS = [
@@ -76,7 +76,8 @@ keys.add_command(generate)
     "--algorithm",
     type=click.Choice(ALGORITHMS),
     default=None,
-    help="Expected algorithm (default: follows from the key).",
+    help="Expected algorithm (default: follows from the key). sm2-sm3 keys (PEM or 04‖x‖y "
+    "hex) verify partner formats such as tax CFX only, never RFC 9421 signatures.",
 )
 @click.option(
     "--not-before", type=TIME, default=None, help=f"Valid from (default now). {TIME_HELP}."

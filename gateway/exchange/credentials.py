@@ -9,6 +9,7 @@ from __future__ import annotations
 from datetime import datetime
 from functools import lru_cache
 
+from ..signatures.algorithms import ALGORITHMS
 from ..signatures.keys import load_public_key
 from ..signatures.ports import RegisteredKey
 
@@ -29,7 +30,9 @@ class KeyRegistry:
     def __call__(self, keyid: str) -> RegisteredKey | None:
         with self._uow(readonly=True) as uow:
             key = uow.keys.get(keyid)
-            if key is None:
+            # Keys of other algorithms (SM2 for partner formats) never verify an RFC 9421
+            # signature: to the verifier they do not exist (key_unknown).
+            if key is None or key.algorithm not in ALGORITHMS:
                 return None
             partner = uow.partners.get(key.partner_id)
         self._fingerprints[keyid] = key.fingerprint

@@ -12,6 +12,7 @@ from ..domain.partners import KeyStatus, SigningKey
 from ..errors import Conflict, FieldError, InvalidInput, NotFound
 from ..signatures.keys import load_public_key
 from .partners import PartnerRegistry
+from .sm2_keys import SM2_ALGORITHM, is_sm2_pem, load_sm2_public_key
 
 KEYID = re.compile(r"^[A-Za-z0-9._:\-]{1,200}$")
 
@@ -41,7 +42,10 @@ def register(
     now: datetime,
 ):
     PartnerRegistry.get(uow, partner_id)
-    info = load_public_key(material, algorithm)  # raises KeyRefused (private keys, weak keys, …)
+    if algorithm == SM2_ALGORITHM or (algorithm is None and is_sm2_pem(material)):
+        info = load_sm2_public_key(material)  # for partner formats only, never RFC 9421
+    else:
+        info = load_public_key(material, algorithm)  # raises KeyRefused (private keys, weak keys, …)
     keyid = keyid or info.thumbprint
     errors = []
     if not KEYID.match(keyid):

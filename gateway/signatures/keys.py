@@ -13,6 +13,7 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
+from cryptography.exceptions import UnsupportedAlgorithm
 from cryptography.hazmat.primitives.asymmetric import rsa
 from cryptography.hazmat.primitives.serialization import (
     Encoding,
@@ -144,6 +145,10 @@ def _load_pem(text: str) -> PublicKey:
         )
     try:
         key = load_pem_public_key(text.encode("ascii"))
+    except UnsupportedAlgorithm as exc:  # e.g. an SM2 curve: only sm2-sm3 registers those
+        raise KeyRefused(
+            "This key type is not supported.", reason="algorithm_unsupported"
+        ) from exc
     except (ValueError, TypeError, UnicodeError) as exc:
         raise KeyRefused(
             "The PEM text is not a valid public key.", reason="key_malformed"
