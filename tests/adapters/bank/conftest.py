@@ -65,9 +65,9 @@ def send(partner, data: bytes, *, reference: str | None = None, content_type: st
                            idempotency_key=reference or str(uuid.uuid4()), **options)
 
 
-def submit(partner, funnam: str, body: dict, reference: str | None = None, **options):
+def submit(partner, funnam: str, body: dict, reference: str | None = None, lgnnam: str = LGNNAM, **options):
     reference = reference or uuid.uuid4().hex[:20].upper()
-    return send(partner, package(funnam, body, reference), reference=reference, **options)
+    return send(partner, package(funnam, body, reference, lgnnam), reference=reference, **options)
 
 
 def reply(response) -> xml.Package:
