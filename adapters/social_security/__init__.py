@@ -1,0 +1,26 @@
+"""The HR / social-insurance adapter for systems that speak coded field names (AAC002, …).
+
+    FORMAT = "hr_coded"                    the format name partners register
+    validate_settings(settings) -> dict    app_id, service_code (see .settings)
+    install(kit)                           registers a CodedHrFacts source under FORMAT
+
+Only the loan-qualification person-facts query is translated: HR partners *send* deferral
+conclusions and receive no deliveries, so this package registers no delivery channel.
+Modules: ``codes`` (registry types, statuses, error codes), ``mapping`` (pure translation),
+``channel`` (the HTTP exchange), ``settings``.
+"""
+
+from __future__ import annotations
+
+from gateway.adapters_kit import AdapterKit
+
+from .channel import FORMAT, CodedHrFacts
+from .settings import SAMPLE_SETTINGS, validate_settings
+
+__all__ = ["FORMAT", "SAMPLE_SETTINGS", "CodedHrFacts", "install", "validate_settings"]
+
+
+def install(kit: AdapterKit) -> None:
+    timeout = (3.05, float(getattr(kit.settings, "hr_query_timeout_seconds", 10)))
+    kit.hr_facts.register(FORMAT, CodedHrFacts(timeout=timeout,
+                                               session_factory=kit.session_factory))
