@@ -13,7 +13,9 @@
     ├── evidence verify | export
     ├── worker [--once] [--concurrency N] [--poll-interval S]
     ├── deliveries list | redrive
-    └── messages show
+    ├── messages show
+    ├── demo [--keep] [--data-dir DIR] [--port P]   the whole story on loopback
+    └── call METHOD PATH --key PEM --keyid K      one signed request, receipt checked
 
 Every change runs through ``AdminActions`` as ``cli:<os user>`` and is audited like an API call.
 Expected errors are mapped here, in one place, to one ``error: …`` line on stderr: exit 1 when
@@ -132,6 +134,10 @@ def _register() -> None:
     main.add_command(worker.worker)
     main.add_command(deliveries.deliveries)
     main.add_command(deliveries.messages)
+    from . import call, demo  # noqa: E402 - the demo and the signing client
+
+    main.add_command(demo.demo)
+    main.add_command(call.call)
 
 
 _register()
