@@ -139,7 +139,7 @@ Fields = list[tuple[str, str]]
 
 def render(info: Fields, blocks: list[tuple[str, Fields]], *, lenient: bool = False) -> bytes:
     """The package's GBK bytes. ``lenient`` (error replies only, which must always render)
-    writes a character GBK lacks as a character reference instead of refusing."""
+    spells a character GBK lacks as ``U+XXXX`` instead of refusing."""
     if not lenient:
         _refuse_control_characters(info, blocks)
     parts = [f"<{ROOT}>", _render_block("INFO", info)]
@@ -149,8 +149,8 @@ def render(info: Fields, blocks: list[tuple[str, Fields]], *, lenient: bool = Fa
     try:
         return DECLARATION + text.encode("gbk")
     except UnicodeEncodeError:
-        if lenient:
-            return DECLARATION + text.encode("gbk", errors="xmlcharrefreplace")
+        if lenient:  # spelled out as U+XXXX: still GBK, still readable by the bank
+            return DECLARATION + "".join(_gbk_or_codepoint(c) for c in text).encode("gbk")
         raise TextNotGbk(_first_unencodable(info, blocks)) from None
 
 
@@ -171,6 +171,14 @@ def _refuse_control_characters(info: Fields, blocks: list[tuple[str, Fields]]) -
         for name, value in fields:
             if _CONTROL.search(value) or "\r" in value:
                 raise TextNotGbk(f"{tag}/{name} holds a control character XML cannot carry")
+
+
+def _gbk_or_codepoint(char: str) -> str:
+    try:
+        char.encode("gbk")
+        return char
+    except UnicodeEncodeError:
+        return f"U+{ord(char):04X}"
 
 
 def _first_unencodable(info: Fields, blocks: list[tuple[str, Fields]]) -> str:
