@@ -35,6 +35,8 @@ class AdapterKit:
     calendar: WorkingDayCalendar
     session_factory: Callable[[], requests.Session] = requests.Session
     error_idioms: dict[str, Callable[..., Any]] = field(default_factory=dict)
+    # idiom name → the handler of partners' inbound requests in that idiom (bank front-end)
+    inbound_idioms: dict[str, Any] = field(default_factory=dict)
 
 
 def settings_refused(messages: dict | list | str, detail: str) -> InvalidInput:

@@ -7,7 +7,7 @@ import uuid
 
 import pytest
 
-import adapters.tax as tax
+from adapters import tax
 from adapters.tax.gateway_key import GatewaySm2Key
 from gateway.adapters_kit import AdapterKit
 from gateway.delivery import DeliveryWorker

@@ -76,7 +76,7 @@ def test_openssl_verifies_the_golden_signature(tmp_path):
     result = subprocess.run(
         ["openssl", "dgst", "-sm3", "-verify", str(tmp_path / "pub.pem"), "-sigopt",
          "distid:1234567812345678", "-signature", str(tmp_path / "sig"), str(tmp_path / "doc")],
-        capture_output=True, text=True)
+        check=False, capture_output=True, text=True)
     if "distid" in result.stderr and result.returncode:
         pytest.skip("this openssl has no SM2 distid support")
     assert result.returncode == 0, result.stderr
