@@ -38,8 +38,10 @@ def summary_lines(summary: dict) -> list[str]:
                      f"({m['sender']['id']}), answer signed by gateway key "
                      f"{m['gateway_receipt_keyid']}")
         for r in m["recipients"]:
+            idiom = f" ({r['receipt_format']})" if r["receipt_format"] not in (None, "canonical") \
+                else ""
             lines.append(f"      → {r['role']:<15} {r['state']:<10} {attempts(r['attempts']):<11}"
-                         f" receipt signed by {r['receipt_keyid'] or '-'}")
+                         f" receipt signed by {r['receipt_keyid'] or '-'}{idiom}")
         if not m["recipients"]:
             lines.append("      (answered at once: nothing to deliver)")
     checks = summary["checks"]

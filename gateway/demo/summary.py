@@ -3,14 +3,14 @@
     {"ok", "gateway", "data_dir", "tax_format",
      "steps":    [{"key", "title", "state": "done"|"failed"|"skipped", "detail", "seconds"}],
      "messages": [{"message_id", "kind", "sender": {"role", "id"}, "gateway_receipt_keyid",
-                   "recipients": [{"role", "id", "state", "attempts", "receipt_keyid",
-                                   "last_error_reason"}]}],
+                   "recipients": [{"role", "id", "state", "attempts", "receipt_format",
+                                   "receipt_keyid", "last_error_reason"}]}],
      "checks":   {"refused": {"status", "reason"}, "replay": {...},
                   "retry": {"message_id", "recipient", "attempts", "state", "first_error"}},
      "log":      {"intact", "entries_checked", "checkpoints_checked", "failure"}}
 
-The message states are read back as the sender reads them (signed ``GET /v1/messages/{id}``);
-the log is checked as ``govgate log verify`` checks it, against the gateway's JWKS.
+The message states are read back as the sender reads them (signed ``GET /v1/messages/{id}``),
+the receipts' signers from the stored deliveries; the log is checked as ``govgate log verify`` checks it, against the gateway's JWKS.
 """
 
 from __future__ import annotations
@@ -34,10 +34,22 @@ class StepOutcome:
                 "detail": self.detail, "seconds": round(self.seconds, 3)}
 
 
+def stored_receipt_signers(container, message_id: str) -> dict[str, str | None]:
+    """Recipient id → the keyid that signed its stored receipt: ``keyid`` for a canonical
+    partner, the key of its own format otherwise (tax CFX: ``sm2_keyid``, which the public
+    status document does not show)."""
+    with container.uow(readonly=True) as uow:
+        deliveries = uow.deliveries.for_message(message_id)
+    return {d.recipient_id: (d.receipt or {}).get("keyid") or (d.receipt or {}).get("sm2_keyid")
+            for d in deliveries}
+
+
 def message_rows(ctx: StoryContext) -> list[dict]:
+    container = ctx.world.gateway.container
     rows = []
     for sent in ctx.sent:
         status = ctx.status(sent.sender, sent.message_id)
+        signers = stored_receipt_signers(container, sent.message_id)
         rows.append({
             "message_id": sent.message_id,
             "kind": status["kind"],
@@ -48,7 +60,8 @@ def message_rows(ctx: StoryContext) -> list[dict]:
                 "id": r["recipient_id"],
                 "state": r["state"],
                 "attempts": r["attempts"],
-                "receipt_keyid": (r["receipt"] or {}).get("keyid"),
+                "receipt_format": (r["receipt"] or {}).get("format"),
+                "receipt_keyid": signers.get(r["recipient_id"]),
                 "last_error_reason": r["last_error_reason"],
             } for r in status["recipients"]],
         })
