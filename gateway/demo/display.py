@@ -32,11 +32,14 @@ def attempts(n: int) -> str:
 
 
 def summary_lines(summary: dict) -> list[str]:
-    lines = [f"Messages ({len(summary['messages'])})"]
+    signers = {m["gateway_receipt_keyid"] for m in summary["messages"]}
+    one_signer = len(signers) == 1
+    lines = [f"Messages ({len(summary['messages'])})"
+             + (f", every answer signed by gateway key {signers.pop()}" if one_signer else "")]
     for m in summary["messages"]:
         lines.append(f"  {m['message_id']}  {m['kind']}  from {m['sender']['role']} "
-                     f"({m['sender']['id']}), answer signed by gateway key "
-                     f"{m['gateway_receipt_keyid']}")
+                     f"({m['sender']['id']})"
+                     + ("" if one_signer else f", answer signed by {m['gateway_receipt_keyid']}"))
         for r in m["recipients"]:
             idiom = f" ({r['receipt_format']})" if r["receipt_format"] not in (None, "canonical") \
                 else ""
