@@ -13,7 +13,6 @@ from pathlib import Path
 
 import click
 
-from .params import json_option
 from .session import CliSession
 
 
@@ -40,7 +39,9 @@ def wait_for_interrupt() -> None:
                    "temporary directory; also taken from govgate's global --data-dir).")
 @click.option("--port", type=click.IntRange(0, 65535), default=0,
               help="Loopback port for the gateway (default: any free port).")
-@json_option
+@click.option("--json", "as_json", is_flag=True,
+              help="Print the summary (and, with --keep, where everything runs) as one JSON "
+                   "document instead of progress and text.")
 @click.pass_obj
 def demo(session: CliSession, keep: bool, demo_dir: Path | None, port: int,
          as_json: bool) -> None:
