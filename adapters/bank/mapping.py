@@ -61,8 +61,24 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from . import codes
-from .blocks import (CURRENCY, DATE, FLAG, GUARANTEE_OUTCOME, INT, LOAN_TYPE, QUARTER, SLUG,
-                     SLUGS, SUBSIDY_OUTCOME, TEXT, YUAN, Block, Field, decode, encode, locate)
+from .blocks import (
+    CURRENCY,
+    DATE,
+    FLAG,
+    GUARANTEE_OUTCOME,
+    INT,
+    LOAN_TYPE,
+    QUARTER,
+    SLUG,
+    SLUGS,
+    SUBSIDY_OUTCOME,
+    YUAN,
+    Block,
+    Field,
+    decode,
+    encode,
+    locate,
+)
 
 YURREF = Field("YURREF", None, envelope=True, meaning="business reference")
 CCYNBR = Field("CCYNBR", None, CURRENCY, meaning="currency, 10 = CNY")

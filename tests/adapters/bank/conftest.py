@@ -27,8 +27,6 @@ def install_bank(container) -> None:
                      key_registry=container.key_registry, uow=container.uow, clock=container.clock,
                      settings=container.settings, calendar=container.calendar,
                      session_factory=requests.Session)
-    if not hasattr(kit, "inbound_idioms"):
-        kit.inbound_idioms = {}
     bank.install(kit)
     container.error_idioms = {**getattr(container, "error_idioms", {}), **kit.error_idioms}
     container.inbound_idioms = {**getattr(container, "inbound_idioms", {}), **kit.inbound_idioms}

@@ -8,7 +8,7 @@ import uuid
 
 import pytest
 
-import adapters.bank as bank
+from adapters import bank
 from adapters.bank.channel import BankFrontendChannel, acknowledgement
 from gateway.delivery import DeliveryWorker, RetryPolicy
 from gateway.delivery.errors import NonRetryable, Retryable
@@ -101,7 +101,7 @@ def test_a_subsidy_decision_reaches_the_banks_front_end(world, qualification_id,
 
 def outgoing(kind="guarantee_decision", payload=None) -> OutgoingMessage:
     return OutgoingMessage(str(uuid.uuid4()), kind, "91150500MA0000005X", payload or m.SAMPLES[kind],
-                           dt.datetime(2026, 3, 2, 9, 0, tzinfo=dt.timezone.utc))
+                           dt.datetime(2026, 3, 2, 9, 0, tzinfo=dt.UTC))
 
 
 def test_a_repeat_of_a_delivered_yurref_counts_as_delivered(channel, front_end, world, bank_at, container):

@@ -22,7 +22,7 @@ from . import messages as m
 
 GOLDEN = Path(__file__).resolve().parents[2] / "fixtures" / "bank"
 REGENERATE = os.environ.get("GOVGATE_REGENERATE_GOLDEN") == "1"
-SENT_AT = dt.datetime(2026, 3, 2, 9, 0, 5, tzinfo=dt.timezone.utc)
+SENT_AT = dt.datetime(2026, 3, 2, 9, 0, 5, tzinfo=dt.UTC)
 BANK = Partner("91150500MA0000004X", "通辽测试银行", frozenset({Role.BANK}), "150500",
                "https://bank.example.cn/front", "bank_frontend", {"lgnnam": "TLBANK01"})
 
