@@ -1,4 +1,4 @@
-"""A stand-in for the load balancer: requests addressed to the public URL reach one server.
+"""A stand-in for the TLS-terminating load balancer: it forwards to one chosen server.
 
 Partners sign for the public URL (``GOVGATE_PUBLIC_BASE_URL``); the load balancer forwards the
 request, unchanged, to some gateway server's own address. ``ForwardTo`` is a ``requests``

@@ -3,9 +3,12 @@
     Cluster(root, database_url, settings)   the GOVGATE_* settings every process reads
       .govgate(*args) / .govgate_json(...)   the command line, as an operator runs it
       .start_server(name)                    ``govgate serve --no-migrate --workers 1`` on a
-                                             free port, returned once it answers
-      .start_worker(name, concurrency)       ``govgate worker``, returned once it has started
+                                             free port
+      .start_worker(name, concurrency)       ``govgate worker``
+      .wait_until_ready()                    every server answers, every worker has started
       .stop()                                kill whatever is still running (process groups)
+
+Processes start concurrently (each takes seconds to import its stack); wait before using them.
 
 Each process has its own data directory (machines share nothing but the database, the key
 directory and the settings) and a log file that failures quote.
@@ -22,6 +25,7 @@ import sys
 import time
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
+from functools import partial
 from pathlib import Path
 
 import requests
@@ -49,6 +53,7 @@ class Process:
     name: str
     popen: subprocess.Popen
     log: Path
+    ready: Callable[[], bool] | None = None  # raises if the process died
     url: str = ""  # servers: where it listens
 
     @property
@@ -117,16 +122,27 @@ class Cluster:
         server = self._spawn(name, "serve", "--no-migrate", "--port", str(port),
                              "--workers", "1")
         server.url = f"http://127.0.0.1:{port}"
-        wait_for(lambda: _answers(server), f"{name} to serve on port {port}", STARTUP_SECONDS,
-                 interval=0.2)
+        server.ready = partial(_answers, server)
         return server
 
     def start_worker(self, name: str, concurrency: int) -> Process:
         worker = self._spawn(name, "worker", "--concurrency", str(concurrency),
                              "--poll-interval", "0.1")
-        wait_for(lambda: _started(worker, concurrency), f"{name} to start", STARTUP_SECONDS,
-                 interval=0.1)
+        worker.ready = partial(_started, worker, concurrency)
         return worker
+
+    def wait_until_ready(self) -> None:
+        waiting = [process for process in self.processes if process.ready is not None]
+
+        def all_ready() -> bool:
+            waiting[:] = [process for process in waiting if not process.ready()]
+            return not waiting
+
+        try:
+            wait_for(all_ready, "the processes to be ready", STARTUP_SECONDS, interval=0.2)
+        except AssertionError as timeout:
+            logs = "\n".join(f"--- {p.name}\n{p.output()}" for p in waiting)
+            raise AssertionError(f"{timeout}: {[p.name for p in waiting]}\n{logs}") from None
 
     def stop(self) -> None:
         for process in self.processes:

@@ -1,9 +1,11 @@
 """The production shape: two gateway servers and two delivery workers on one PostgreSQL.
 
-Partners sign for the public URL (``GOVGATE_PUBLIC_BASE_URL``, a name nobody resolves) while the
-test, standing in for the load balancer, connects to each server's own port. HR sends deferral
-conclusions alternately to server A and B from a few threads; each is copied to tax and finance,
-real deduplicating recipients. Midway one worker is SIGKILLed while it holds deliveries open.
+Partners sign for the public URL (``GOVGATE_PUBLIC_BASE_URL=https://gateway.test``, a name nobody
+resolves) while the test, standing in for the TLS-terminating load balancer, forwards each request
+over plain http to one server's own port: without the setting no signature would verify. HR
+sends deferral conclusions alternately to server A and B from a few threads; each is copied to
+tax and finance, real deduplicating recipients. Midway one worker is SIGKILLed while it holds
+deliveries open.
 
     every message accepted once       both servers verified the same @target-uri, receipts verify
     a replayed request, other server  401 nonce_replayed (the nonce store is the database)
@@ -22,7 +24,7 @@ from __future__ import annotations
 import json
 import threading
 import time
-from concurrent.futures import ThreadPoolExecutor
+from concurrent.futures import Future, ThreadPoolExecutor
 
 import pytest
 import requests
@@ -40,7 +42,7 @@ from .cluster import Cluster, Process, wait_for
 
 pytestmark = [pytest.mark.slow, pytest.mark.postgres]
 
-PUBLIC_BASE_URL = "http://gateway.test"
+PUBLIC_BASE_URL = "https://gateway.test"  # TLS ends at the balancer: servers see plain http
 PATH = "/v1/deferral-conclusions"
 MESSAGES = 200
 DELIVERIES = 2 * MESSAGES  # tax and finance each get a copy
@@ -109,6 +111,13 @@ class Senders:
         return session_via(PUBLIC_BASE_URL, self.servers[server].url)
 
 
+def raise_first_failure(futures: list[Future]) -> None:
+    """A refused send fails the test at once, not after the waits that depend on it."""
+    for future in futures:
+        if future.done() and future.exception() is not None:
+            future.result()
+
+
 def deliveries(outbox) -> list:
     with outbox.uow() as uow:
         return uow.deliveries.list(limit=DELIVERIES + 1)
@@ -162,18 +171,20 @@ def test_two_servers_and_two_workers_share_one_postgresql(cluster, outbox):
     started = time.monotonic()
     cluster.govgate("db", "upgrade")
     cluster.govgate_json("gateway-key", "init")
-    agencies = register_agencies(cluster, delay_seconds=0.01)
+    servers = [cluster.start_server("server-a"), cluster.start_server("server-b")]
+    victim = cluster.start_worker("worker-1", concurrency=2)
+    survivor = cluster.start_worker("worker-2", concurrency=2)
+    agencies = register_agencies(cluster, delay_seconds=0.01)  # while the processes boot
     try:
-        servers = [cluster.start_server("server-a"), cluster.start_server("server-b")]
-        victim = cluster.start_worker("worker-1", concurrency=2)
-        survivor = cluster.start_worker("worker-2", concurrency=2)
+        cluster.wait_until_ready()
         jwks = requests.get(servers[0].url + "/v1/gateway-keys", timeout=5).json()
         senders = Senders(agencies, servers, jwks)
         ready = time.monotonic()
 
         with ThreadPoolExecutor(SENDER_THREADS) as pool:
             pending = [pool.submit(senders.send, n) for n in range(MESSAGES)]
-            wait_for(lambda: delivered_count(outbox) >= KILL_AFTER_DELIVERED
+            wait_for(lambda: raise_first_failure(pending)
+                     or delivered_count(outbox) >= KILL_AFTER_DELIVERED
                      or all(f.done() for f in pending), "deliveries to get going", 120)
             orphaned = kill_mid_delivery(victim, agencies, outbox)
             accepted = [f.result(timeout=120) for f in pending]
