@@ -27,7 +27,6 @@ from gateway.errors import InvalidInput, Unavailable
 from gateway.policy.calendar import WorkingDayCalendar
 from gateway.queries.registry import HrFactsRegistry
 from gateway.settings import Settings
-
 from tests.adapters.tax.golden import CONCLUSION, tax_key
 
 URL = "https://partner.example.test/endpoint"

@@ -50,7 +50,9 @@ def test_every_borrower_group_has_exactly_one_registry_type():
     assert len(set(codes.TYPE_FOR_GROUP.values())) == len(BorrowerGroup)
 
 
-citizen_ids = st.from_regex(r"\A[0-9]{17}[0-9X]\Z")
+citizen_ids = st.builds(lambda digits, check: digits + check,
+                        st.text("0123456789", min_size=17, max_size=17),
+                        st.sampled_from("0123456789X"))
 
 
 @st.composite
@@ -67,7 +69,7 @@ def hr_facts(draw):
     return HrFacts(persons, enterprise), ids, credit_code
 
 
-@settings(max_examples=200, deadline=None)
+@settings(max_examples=100, deadline=None)
 @given(hr_facts())
 def test_facts_survive_canonical_to_coded_to_canonical(case):
     facts, ids, credit_code = case

@@ -13,6 +13,7 @@ compare the signed bytes exactly and verify the signatures. Regenerate only on p
 from __future__ import annotations
 
 import datetime as dt
+import functools
 from pathlib import Path
 
 from adapters.tax.header import Header, document, reply_block
@@ -46,10 +47,12 @@ CONCLUSION = {
 REPLY_MSG_ID = "20221013500100000001"
 
 
+@functools.cache
 def gateway_key() -> Sm2PrivateKey:
     return Sm2PrivateKey.from_pem((FIXTURES / "gateway-sm2-test.key").read_text())
 
 
+@functools.cache
 def tax_key() -> Sm2PrivateKey:
     return Sm2PrivateKey.from_pem((FIXTURES / "tax-sm2-test.key").read_text())
 
