@@ -138,8 +138,7 @@ def test_the_idempotency_key_is_required(world, client):
     headers = headers_for(world, GOOD)
     headers.pop("Idempotency-Key")
     response = client.post("/v1/bank-frontend", content=GOOD, headers=headers)
-    assert response.status_code in (400, 401)  # the key is covered by the signature, so either refusal
-    assert reply(response).info["RETCOD"] in {"-2", "-5"}
+    refused(response, 400, "-2", "idempotency_key_missing")  # checked before the signature
 
 
 def test_a_json_body_is_refused_in_the_banks_idiom(world, container):
@@ -154,3 +153,18 @@ def test_other_endpoints_still_answer_problem_json(world):
     response = world.bank.post("/v1/guarantee-reviews", json={"qualification_id": "nope"})
     assert response.status_code == 400
     assert response.headers["content-type"].startswith("application/problem+json")
+
+
+def test_an_internal_error_is_a_500_in_the_banks_idiom(world, container, monkeypatch):
+    from gateway.api.partner import policy
+
+    def broken(operation, body):
+        raise RuntimeError("a bug")
+
+    monkeypatch.setattr(policy, "submit", broken)
+    before = counts(container)
+    response = world.bank.request("POST", "/v1/bank-frontend", body=GOOD, idempotency_key="BAD-INPUT-1",
+                                  headers={"Content-Type": "application/xml; charset=GBK"})
+    answer = refused(response, 500, "-99", "internal_error")
+    assert "a bug" not in answer.info["ERRMSG"]
+    assert counts(container) == before
