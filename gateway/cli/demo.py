@@ -9,6 +9,7 @@ from __future__ import annotations
 import signal
 import tempfile
 import threading
+import warnings
 from pathlib import Path
 
 import click
@@ -52,6 +53,9 @@ def demo(session: CliSession, keep: bool, demo_dir: Path | None, port: int,
 
     Exit status 0 when every step went as the story expects, 1 otherwise.
     """
+    # connexion imports starlette's test client, which warns about httpx on every start;
+    # the README's first command should not open with a library's deprecation notice.
+    warnings.filterwarnings("ignore", message="Using `httpx` with `starlette.testclient`")
     from ..demo import Demo, display_for  # imported late: the demo package is large
 
     directory = (demo_dir or session.overrides.get("data_dir")
