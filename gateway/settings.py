@@ -79,6 +79,11 @@ class Settings:
     worker_poll_seconds: int = 1
     validate_responses: bool = False
     log_level: str = "INFO"
+    # "json" (one object per line) or "text".
+    log_format: str = "json"
+    # Prometheus multiprocess files of every server and worker process; empty means
+    # data_dir/metrics.
+    metrics_dir: str = ""
     extra: Mapping[str, str] = field(default_factory=dict, compare=False, repr=False)
 
     @property
