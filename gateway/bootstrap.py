@@ -6,7 +6,6 @@
 
 from __future__ import annotations
 
-import logging
 from dataclasses import dataclass
 from datetime import datetime, timezone
 from typing import Callable
@@ -126,6 +125,8 @@ def create_app(settings: Settings, container: Container | None = None):
     from .api.partner.exchange import SignedExchange
     from .api.partner.middleware import ReceiptMiddleware, SignatureMiddleware
     from .api.validation import validator_map
+    from .observability.logging import configure_logging
+    from .observability.middleware import ObservedRequests
 
     container = container or build_container(settings)
     container.keystore.ensure_current()
@@ -138,6 +139,7 @@ def create_app(settings: Settings, container: Container | None = None):
         validator_map=validator_map(),
         swagger_ui_options=SwaggerUIOptions(swagger_ui=True, spec_path="/openapi.json"),
     )
+    app.add_middleware(ObservedRequests, position=MiddlewarePosition.BEFORE_EXCEPTION)  # outermost
     # Order matters: receipts wrap everything (413s are signed too); the body is buffered once;
     # signatures are verified after routing (to know the operation) and before connexion's security.
     app.add_middleware(ReceiptMiddleware, position=MiddlewarePosition.BEFORE_EXCEPTION, container=container)
@@ -151,7 +153,7 @@ def create_app(settings: Settings, container: Container | None = None):
     problems.register(app)
     app.app.extensions["govgate"] = container
     app.container = container  # type: ignore[attr-defined]
-    logging.getLogger("govgate").setLevel(settings.log_level)
+    configure_logging(settings)
     return app
 
 

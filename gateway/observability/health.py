@@ -1,0 +1,91 @@
+"""/healthz, /readyz and /metrics: thin handlers for probes and scrapers (no authentication).
+
+    /healthz   the process answers; touches nothing else (a liveness probe must not fail
+               because the database did, or every replica would be restarted at once)
+    /readyz    database answers SELECT 1, schema at the newest migration, signing key loads;
+               503 problem+json naming each failing check otherwise
+    /metrics   Prometheus text format of every process sharing the metrics directory
+"""
+
+from __future__ import annotations
+
+import logging
+
+from connexion.lifecycle import ConnexionResponse
+from sqlalchemy import text
+
+from .. import errors
+from ..api import context
+from ..api.admin.present import ok
+from ..keystore import GatewayKeyStore
+from ..storage import migrate
+from ..storage.delivery_repositories import STATES
+from . import metrics
+
+log = logging.getLogger("govgate.health")
+
+OK, FAILED = "ok", "failed"
+
+
+def healthz():
+    return ok({"status": "alive"})
+
+
+def readyz():
+    c = context.container()
+    checks = {name: _outcome(name, check, c) for name, check in CHECKS.items()}
+    failing = [name for name, outcome in checks.items() if outcome != OK]
+    if failing:
+        problem = errors.Unavailable(f"not ready: {', '.join(failing)} failed", reason="not_ready",
+                                     retry_after=5)
+        problem.extra = {"checks": checks}
+        raise problem
+    return ok({"status": "ready", "checks": checks})
+
+
+def metrics_text():
+    body = metrics.exposition(_queue_depth(context.container()))
+    # A response object: connexion would insist on the contract's bare "text/plain".
+    return ConnexionResponse(status_code=200, content_type=metrics.CONTENT_TYPE, body=body)
+
+
+def _database(c) -> None:
+    with c.engine.connect() as connection:
+        connection.execute(text("SELECT 1"))
+
+
+def _migrations(c) -> None:
+    if not migrate.is_current(c.engine):
+        raise errors.Unavailable("the schema is not at the newest migration",
+                                 reason="schema_not_current")
+
+
+def _keys(c) -> None:
+    c.keystore.current()  # this process can sign
+    # ... and the directory still loads: the held key would hide a directory that is gone or
+    # refused, which a restart (or the next worker process) could not survive.
+    settings = c.settings
+    GatewayKeyStore(settings.effective_key_dir, passphrase=settings.key_passphrase or None).current()
+
+
+CHECKS = {"database": _database, "migrations": _migrations, "keys": _keys}
+
+
+def _outcome(name: str, check, c) -> str:
+    try:
+        check(c)
+    except Exception as error:  # every failure is a "not ready", whatever raised it
+        log.warning("readiness check %s failed: %s", name,
+                    getattr(error, "reason", type(error).__name__))
+        return FAILED
+    return OK
+
+
+def _queue_depth(c) -> dict[str, int] | None:
+    try:
+        with c.uow(readonly=True) as uow:
+            counts = uow.deliveries.count_by_state()
+    except Exception as error:  # the scrape still reports the process metrics
+        log.warning("queue depth not counted: %s", type(error).__name__)
+        return None
+    return {state: counts.get(state, 0) for state in STATES}
