@@ -16,6 +16,7 @@ from ..evidence.canonical import format_timestamp
 from ..evidence.checkpoint import Checkpoint, checkpoint_due, sign_checkpoint
 from ..evidence.keys import GatewayKeys
 from ..evidence.verify import LogReport, verify_log
+from ..observability import metrics
 
 # () -> (kid, Ed25519PrivateKey): the gateway's current signing key.
 CheckpointKey = Callable[[], tuple]
@@ -35,6 +36,7 @@ class MessageLog:
         uow.message_log.append(entry, chain.record_digest(entry.seq, entry.record))
         if checkpoint_due(entry.seq, last_checkpoint, self.interval):
             self._sign(uow, chain.ChainHead(entry.seq, entry.entry_hash))
+        metrics.evidence_appended(record.direction)
         return entry
 
     def checkpoint(self) -> Checkpoint | None:

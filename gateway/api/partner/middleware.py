@@ -13,7 +13,9 @@ from anyio import to_thread
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from ...exchange.idempotency import StoredResponse
-from ...signatures import Headers, HttpResponse
+from ...observability import metrics
+from ...observability.context import bind_exchange
+from ...signatures import Headers, HttpResponse, SignatureRejected
 
 
 def _has_header(scope: Scope, name: bytes) -> bool:
@@ -87,11 +89,17 @@ class SignatureMiddleware:
                 operation.admin_allowed and _has_header(scope, b"authorization")):
             await self.app(scope, receive, send)
             return
-        admitted = await to_thread.run_sync(self.container.signed_exchange.admit, scope, operation)
+        try:
+            admitted = await to_thread.run_sync(self.container.signed_exchange.admit, scope, operation)
+        except SignatureRejected as rejected:
+            metrics.signature_rejected(rejected.reason)
+            raise
         if isinstance(admitted, StoredResponse):
+            metrics.idempotent_replay(operation.name)
             scope["govgate.state"]["replayed"] = True
             stored = HttpResponse(admitted.status, Headers(admitted.headers), admitted.body)
             await _send_response(send, stored, [("Idempotency-Replayed", "true")])
             return
         scope["govgate.state"]["exchange"] = admitted
+        bind_exchange(admitted.partner_id, admitted.message_id if admitted.is_message else None)
         await self.app(scope, receive, send)
