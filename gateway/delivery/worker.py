@@ -18,12 +18,14 @@ import logging
 import os
 import socket
 import threading
+import time
 import uuid
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from ..domain.partners import Partner
+from ..observability import metrics
 from ..storage.delivery_repositories import DEAD, DELIVERED, FAILED, Lease
 from .backoff import RetryPolicy
 from .errors import DeliveryError, NonRetryable, Retryable
@@ -37,6 +39,10 @@ MAX_ERROR_LENGTH = 1000  # deliveries.last_error
 
 def new_worker_id() -> str:
     return f"{socket.gethostname()[:40]}:{os.getpid()}:{uuid.uuid4().hex[:8]}"
+
+
+def _format(job: "Job") -> str:
+    return job.partner.format if job.partner is not None else "unknown"
 
 
 @dataclass(frozen=True)
@@ -77,6 +83,12 @@ class DeliveryWorker:
 
     def attempt(self, job: Job) -> str | None:
         """Deliver ``job`` and record the outcome: the new state, or None if the lease was lost."""
+        started = time.perf_counter()
+        state = self._attempt(job)
+        metrics.delivery_attempted(_format(job), state or "lease_lost", time.perf_counter() - started)
+        return state
+
+    def _attempt(self, job: Job) -> str | None:
         try:
             acknowledgement = self._deliver(job)
         except DeliveryError as error:
@@ -112,6 +124,7 @@ class DeliveryWorker:
         return DELIVERED
 
     def _record_failure(self, job: Job, error: DeliveryError) -> str | None:
+        metrics.delivery_failed(_format(job), error.reason)
         now = self._clock()
         values = {"last_error": error.detail[:MAX_ERROR_LENGTH], "last_error_reason": error.reason}
         if isinstance(error, Retryable) and not self.policy.exhausted(job.attempt):
