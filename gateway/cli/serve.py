@@ -10,6 +10,8 @@ import os
 
 import click
 
+from ..observability import metrics
+from ..observability.logging import configure_logging
 from ..settings import PREFIX, Settings
 from .db import upgrade_schema
 from .session import CliSession
@@ -68,6 +70,7 @@ def serve(session: CliSession, host, port, workers, run_migrations) -> None:
     changes = {"host": host, "port": port, "workers": workers}
     session.overrides.update({k: v for k, v in changes.items() if v is not None})
     settings = session.settings
+    configure_logging(settings)
     if run_migrations:
         before, after = upgrade_schema(session)
         if before != after:
@@ -78,6 +81,8 @@ def serve(session: CliSession, host, port, workers, run_migrations) -> None:
     session.close()  # the workers open their own connections
 
     os.environ.update(child_environment(settings))
+    # Every worker writes its metrics there; any of them answers /metrics with the sum.
+    metrics.share_directory(metrics.metrics_directory(settings), remove_stale=True)
     click.echo(
         f"govgate listening on {listen_url(settings)} "
         f"(OpenAPI document at {listen_url(settings)}/openapi.json)"

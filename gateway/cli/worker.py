@@ -8,13 +8,14 @@ its leased deliveries are retried once their lease expires.
 
 from __future__ import annotations
 
-import logging
 import signal
 import threading
 
 import click
 
 from ..delivery.assembly import DeliverySettings, delivery_worker
+from ..observability import metrics
+from ..observability.logging import configure_logging
 from .session import CliSession
 
 
@@ -27,11 +28,10 @@ from .session import CliSession
 @click.pass_obj
 def worker(session: CliSession, once: bool, concurrency: int, poll_interval: float | None) -> None:
     """Deliver accepted messages to their recipients, with retries and dead letters."""
+    configure_logging(session.settings)
+    metrics.share_directory(metrics.metrics_directory(session.settings))  # read by govgate serve
     container = session.container()
     container.keystore.ensure_current()  # deliveries are signed with the gateway's key
-    if not logging.getLogger().handlers:
-        logging.basicConfig(level=session.settings.log_level,
-                            format="%(asctime)s %(levelname)s %(name)s: %(message)s")
     poll = poll_interval or DeliverySettings.from_settings(session.settings).poll_seconds
     workers = [delivery_worker(container) for _ in range(concurrency)]
     stop = threading.Event()
