@@ -11,14 +11,14 @@ with their own keys, formats and grants. The story then plays, each step a signe
     tax_system.py  THE TAX SWITCH: the CFX tax simulator when the gateway speaks ``tax_cfx``
     story.py       STORY: the steps, as data and functions
     summary.py     the closing report (messages, receipts, checks, log verify)
-    display.py     live table (terminal), plain lines (pipes, CI) or JSON
+    display.py     plain lines (pipes, CI) or JSON; live.py: a live table on a terminal
     play.py        Demo: all of the above in order
 """
 
-from .display import JsonDisplay, LiveDisplay, PlainDisplay, display_for
+from .display import JsonDisplay, PlainDisplay, display_for
 from .play import Demo
 from .runner import DataDirNotFresh, DemoGateway
 from .story import STORY, Step, StoryBroken
 
-__all__ = ["STORY", "DataDirNotFresh", "Demo", "DemoGateway", "JsonDisplay", "LiveDisplay",
-           "PlainDisplay", "Step", "StoryBroken", "display_for"]
+__all__ = ["STORY", "DataDirNotFresh", "Demo", "DemoGateway", "JsonDisplay", "PlainDisplay",
+           "Step", "StoryBroken", "display_for"]

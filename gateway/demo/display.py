@@ -1,6 +1,6 @@
 """Showing the demo: a live table on a terminal, plain lines elsewhere, or JSON.
 
-    LiveDisplay   rich: the story as a table whose rows fill in as the steps run
+    LiveDisplay   rich (``live.py``): a table whose rows fill in as the steps run
     PlainDisplay  one line per finished step (CI logs, pipes, tests)
     JsonDisplay   nothing while the story runs; the summary document (and, with --keep, how
                   to reach the running demo) as JSON at the end
@@ -15,16 +15,7 @@ import json
 import sys
 from typing import TextIO
 
-from rich.console import Console, Group
-from rich.live import Live
-from rich.spinner import Spinner
-from rich.table import Table
-from rich.text import Text
-
 from .summary import StepOutcome
-
-STATE_STYLES = {"done": "green", "failed": "bold red", "skipped": "dim", "pending": "dim",
-                "running": "yellow", "delivered": "green", "dead": "red"}
 
 
 def attempts(n: int) -> str:
@@ -114,54 +105,6 @@ class PlainDisplay:
         """The story and its summary are over (after --keep's wait, if any)."""
 
 
-class LiveDisplay(PlainDisplay):
-    def __init__(self, console: Console | None = None) -> None:
-        super().__init__()
-        self.console = console or Console()
-        self._outcomes: list[StepOutcome] = []
-        self._live: Live | None = None
-
-    def _print(self, line: str = "") -> None:
-        self.console.print(Text(line), highlight=False)
-
-    def begin(self, outcomes: list[StepOutcome]) -> None:
-        self._outcomes = outcomes
-        self._live = Live(self._table(), console=self.console, refresh_per_second=10)
-        self._live.start()
-
-    def _table(self) -> Group:
-        table = Table(box=None, show_header=True, header_style="bold", pad_edge=False)
-        for column in ("#", "step", "state", "s", "result"):
-            table.add_column(column, no_wrap=column != "result")
-        for n, o in enumerate(self._outcomes, start=1):
-            state = (Spinner("dots", text=Text("running", style="yellow"))
-                     if o.state == "running" else Text(o.state, style=STATE_STYLES[o.state]))
-            seconds = f"{o.seconds:.1f}" if o.state in ("done", "failed") else ""
-            table.add_row(str(n), o.title, state, seconds, o.detail)
-        return Group(table)
-
-    def update(self, index: int, outcome: StepOutcome) -> None:
-        if self._live is not None:
-            self._live.update(self._table())
-
-    def end(self) -> None:
-        if self._live is not None:
-            self._live.update(self._table())
-            self._live.stop()
-        self.console.print()
-
-    def summary(self, summary: dict) -> None:
-        for line in summary_lines(summary):
-            style = ""
-            if line.startswith(("log verify: ok", "demo: ok")):
-                style = "bold green"
-            elif "FAILED" in line:
-                style = "bold red"
-            elif not line.startswith(" "):
-                style = "bold"
-            self.console.print(Text(line, style=style), highlight=False)
-
-
 class JsonDisplay(PlainDisplay):
     """Silent until the end; then one JSON document on stdout."""
 
@@ -198,4 +141,10 @@ def display_for(as_json: bool, out: TextIO | None = None) -> PlainDisplay:
     if as_json:
         return JsonDisplay(out)
     stream = out or sys.stdout
-    return LiveDisplay() if stream.isatty() else PlainDisplay(stream)
+    if not stream.isatty():
+        return PlainDisplay(stream)
+    try:
+        from .live import LiveDisplay
+    except ImportError:  # rich is not installed: plain lines tell the same story
+        return PlainDisplay(stream)
+    return LiveDisplay()
