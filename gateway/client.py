@@ -38,6 +38,7 @@ from gateway.signatures import (
     static_key_resolver,
 )
 from gateway.signatures.ports import Clock, utc_now
+from gateway.signatures.profile import REPLAY_TAG
 from gateway.signatures.verifier import VerificationWindow
 
 DEFAULT_TIMEOUT = (3.05, 30.0)  # (connect, read) seconds
@@ -123,11 +124,10 @@ class PartnerClient:
         self._timeout = timeout
         self._signer = RequestSigner(signing_key, clock=clock)
         self._auth = GovgateSigningAuth(self._signer)
-        self._receipts = ResponseVerifier(
-            static_key_resolver(gateway_keys, owner="govgate"),
-            clock=clock,
-            window=window,
-        )
+        resolver = static_key_resolver(gateway_keys, owner="govgate")
+        self._receipts = ResponseVerifier(resolver, clock=clock, window=window)
+        # A replayed answer's own receipt names the first request; this one binds it to ours.
+        self._replays = ResponseVerifier(resolver, clock=clock, window=window, tag=REPLAY_TAG)
 
     @classmethod
     def from_published_keys(
@@ -197,9 +197,8 @@ class PartnerClient:
             timeout=self._timeout,
         )
         request = as_http_request(response.request)
-        receipt = self._receipts.verify(
-            as_http_response(response), request, self._signer.label
-        )
+        verifier = self._replays if response.headers.get("Idempotency-Replayed") == "true" else self._receipts
+        receipt = verifier.verify(as_http_response(response), request, self._signer.label)
         return SignedResponse(response, receipt)
 
 

@@ -17,6 +17,9 @@ REQUEST_TAG = "govgate-request"
 RESPONSE_TAG = "govgate-response"
 DELIVERY_TAG = "govgate-delivery"
 RECEIPT_TAG = "govgate-receipt"
+# A replayed answer (same Idempotency-Key) keeps its original receipt and gains this one,
+# bound to the retry that fetched it.
+REPLAY_TAG = "govgate-replay"
 
 REQUEST_PARAMETERS = ("created", "keyid", "nonce", "tag")
 RESPONSE_PARAMETERS = ("created", "keyid", "tag")

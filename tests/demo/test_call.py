@@ -55,9 +55,6 @@ def test_a_post_with_a_body_from_stdin_and_a_chosen_idempotency_key(world):
     assert answer["body"]["body_length"] == len('{"hello": "govgate"}')  # the bytes, as given
 
 
-@pytest.mark.xfail(strict=True, reason=(
-    "a replayed answer carries the first request's receipt (docs/signing.md: 'same gateway "
-    "signature'), bound to that request's signature, so PartnerClient refuses it for the retry"))
 def test_a_retry_with_the_same_idempotency_key_gets_the_stored_answer(world):
     args = ("POST", "/v1/connectivity-tests", "--json-body", "-", "--idempotency-key",
             "demo-call-2", "--json")

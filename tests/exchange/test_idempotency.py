@@ -5,7 +5,9 @@ from __future__ import annotations
 import pytest
 
 from gateway import errors
-from tests.support.exchange import problem, verify_receipt
+from gateway.signatures import ResponseVerifier, keys_from_jwks, static_key_resolver, tagged_label
+from gateway.signatures.profile import REPLAY_TAG, REQUEST_TAG
+from tests.support.exchange import gateway_jwks, problem, received_response, sent_request, verify_receipt
 
 ECHO = "/v1/connectivity-tests"
 ROUTE = "connectivity_test"
@@ -30,11 +32,16 @@ def test_a_retry_after_completion_replays_the_stored_answer(client, partner, clo
     assert retry.status_code == 200
     assert retry.headers["idempotency-replayed"] == "true"
     assert retry.content == first.content
-    assert retry.headers["signature"] == first.headers["signature"]
-    assert retry.headers["signature-input"] == first.headers["signature-input"]
+    # The original receipt is kept byte for byte (it still proves the first request) ...
+    assert retry.headers["signature"].startswith(first.headers["signature"] + ", govgate-replay=")
+    assert retry.headers["signature-input"].startswith(first.headers["signature-input"] + ", govgate-replay=")
     assert retry.headers["content-digest"] == first.headers["content-digest"]
-    # The replay is the first request's receipt, byte for byte; it still proves that request.
     verify_receipt(client, first, lambda: signed_at)
+    # ... and a second gateway signature binds the stored answer to this retry.
+    keys = keys_from_jwks(gateway_jwks(client))
+    request = sent_request(retry)
+    ResponseVerifier(static_key_resolver(keys, "gateway"), clock=clock, tag=REPLAY_TAG).verify(
+        received_response(retry), request, tagged_label(request.headers, REQUEST_TAG))
 
 
 def test_the_same_key_with_another_body_is_422(client, partner, clock):

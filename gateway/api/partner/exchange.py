@@ -18,12 +18,13 @@ from sqlalchemy.exc import IntegrityError
 
 from ... import errors
 from ...contract import PartnerOperation
+from ...domain.partners import Partner
 from ...evidence.canonical import format_timestamp
 from ...evidence.chain import Direction, MessageRecord
 from ...exchange.idempotency import Claim, StoredResponse
 from ...signatures import Headers, HttpRequest, HttpResponse, ResponseSigner, VerifiedRequest
 from ...signatures.fields import tagged_label
-from ...signatures.profile import REQUEST_TAG
+from ...signatures.profile import REPLAY_TAG, REQUEST_TAG
 from ..problems import PROBLEM_JSON, idiom_renderer, problem_body
 from ..target import target_uri
 
@@ -40,6 +41,7 @@ class Exchange:
     message_id: str = field(default_factory=lambda: str(uuid.uuid4()))
     claim: Claim | None = None
     staged: list[Callable] = field(default_factory=list)
+    sender: Partner | None = None  # as the access check read it, for the handler to reuse
 
     def stage(self, work: Callable) -> None:
         """Run ``work(uow)`` in the transaction that records this message's evidence."""
@@ -77,19 +79,35 @@ class SignedExchange:
         scope["govgate.state"]["http_request"] = request
         key = idempotency_key(request) if request.method == "POST" else None
         verified = c.verifier.verify(request)
-        self._check_access(verified.partner_id, operation)
-        exchange = Exchange(verified.partner_id, operation, request, verified)
+        sender = self._check_access(verified.partner_id, operation)
+        exchange = Exchange(verified.partner_id, operation, request, verified, sender=sender)
         if key is not None:
             outcome = c.idempotency.begin(verified.partner_id, "POST", operation.name, key, request.body)
             if isinstance(outcome, StoredResponse):
+                scope["govgate.state"]["replay_label"] = verified.label
                 return outcome
             exchange.claim = outcome
         return exchange
 
-    def _check_access(self, partner_id: str, operation: PartnerOperation) -> None:
-        """The partner's role must fit the operation, and (deny by default) it needs a grant."""
+    def replay(self, scope, stored: StoredResponse) -> HttpResponse:
+        """The stored answer, its original receipt untouched, plus a second gateway signature
+        (tag ``govgate-replay``) that binds it to *this* retry: the original receipt names the
+        first request's signature, which the retrying partner no longer holds."""
+        state = scope["govgate.state"]
+        response = HttpResponse(stored.status, Headers(stored.headers), stored.body)
+        _, key = self.c.keystore.current()
+        fields = ResponseSigner(key, tag=REPLAY_TAG, label="govgate-replay", clock=self.c.clock).sign(
+            response, state["http_request"], state["replay_label"])
+        headers = response.headers.copy()
+        headers.set("Signature-Input", f"{headers.get('signature-input')}, {fields.signature_input}")
+        headers.set("Signature", f"{headers.get('signature')}, {fields.signature}")
+        return HttpResponse(response.status, headers, response.body)
+
+    def _check_access(self, partner_id: str, operation: PartnerOperation) -> Partner | None:
+        """The partner's role must fit the operation, and (deny by default) it needs a grant.
+        Returns the partner as read for the check (None when the operation needs no check)."""
         if not operation.roles and not operation.grant_required:
-            return
+            return None
         c = self.c
         with c.uow(readonly=True) as uow:
             partner = uow.partners.get(partner_id)
@@ -100,6 +118,7 @@ class SignedExchange:
                     reason="role_not_permitted")
             if operation.grant_required and not c.access.may_call(uow, partner_id, operation.name, c.clock()):
                 raise errors.Forbidden(f"{partner_id} holds no grant for {operation.name}", reason="not_granted")
+        return partner
 
     def finish(self, scope, response: HttpResponse) -> HttpResponse:
         """The signed response to send; records the evidence of an accepted message."""

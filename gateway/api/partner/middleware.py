@@ -97,7 +97,7 @@ class SignatureMiddleware:
         if isinstance(admitted, StoredResponse):
             metrics.idempotent_replay(operation.name)
             scope["govgate.state"]["replayed"] = True
-            stored = HttpResponse(admitted.status, Headers(admitted.headers), admitted.body)
+            stored = await to_thread.run_sync(self.container.signed_exchange.replay, scope, admitted)
             await _send_response(send, stored, [("Idempotency-Replayed", "true")])
             return
         scope["govgate.state"]["exchange"] = admitted
