@@ -6,16 +6,21 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime, timezone
 from typing import Callable
 
 import requests
 from sqlalchemy import Engine
 
+import adapters.bank
+import adapters.social_security
+import adapters.tax
+
 from datetime import timedelta
 
 from . import contract
+from .adapters_kit import AdapterKit
 from .delivery.assembly import adapter_registry
 from .delivery.registry import AdapterRegistry
 from .exchange.credentials import DatabaseNonceStore, KeyRegistry
@@ -36,8 +41,8 @@ from .storage.database import make_engine
 from .storage.unit_of_work import SqlUnitOfWorkFactory
 
 
-# Partner formats served by adapters → the validator of their per-partner settings.
-FORMAT_SETTINGS: dict = {}
+# One package per partner idiom; each exports FORMAT, validate_settings and install(kit).
+ADAPTER_PACKAGES = (adapters.tax, adapters.bank, adapters.social_security)
 
 
 def utc_now() -> datetime:
@@ -68,6 +73,9 @@ class Container:
     hr_facts: HrFactsRegistry
     adapters: AdapterRegistry
     signed_exchange: object = None  # the HTTP edge's SignedExchange, set by create_app
+    # idiom → renders a problem in a partner's own format; idiom → its inbound handler
+    error_idioms: dict = field(default_factory=dict)
+    inbound_idioms: dict = field(default_factory=dict)
 
     def close(self) -> None:
         self.engine.dispose()
@@ -87,13 +95,14 @@ def build_container(settings: Settings, *, clock: Callable[[], datetime] = utc_n
         kid, key = keystore.current()
         return kid, key.private_key
 
-    return Container(
+    container = Container(
         settings=settings,
         engine=engine,
         uow=uow,
         clock=clock,
         admin=AdminActions(uow, clock),
-        partners=PartnerRegistry(EndpointPolicy(settings.allow_loopback_http), FORMAT_SETTINGS),
+        partners=PartnerRegistry(EndpointPolicy(settings.allow_loopback_http),
+                                 {p.FORMAT: p.validate_settings for p in ADAPTER_PACKAGES}),
         access=AccessRights(contract.operation_catalogue(spec)),
         admin_rate_limiter=RateLimiter(
             uow, clock, limit=settings.admin_rate_limit, window=settings.admin_rate_window_seconds
@@ -112,6 +121,13 @@ def build_container(settings: Settings, *, clock: Callable[[], datetime] = utc_n
             timeout=(3.05, float(settings.hr_query_timeout_seconds)))}),
         adapters=adapter_registry(settings, keystore, key_registry, clock),
     )
+    kit = AdapterKit(adapters=container.adapters, hr_facts=container.hr_facts, keystore=keystore,
+                     key_registry=key_registry, uow=uow, clock=clock, settings=settings,
+                     calendar=container.calendar, session_factory=requests.Session)
+    for package in ADAPTER_PACKAGES:
+        package.install(kit)
+    container.error_idioms, container.inbound_idioms = kit.error_idioms, kit.inbound_idioms
+    return container
 
 
 def create_app(settings: Settings, container: Container | None = None):

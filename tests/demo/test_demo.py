@@ -144,35 +144,7 @@ def test_the_command_prints_progress_and_the_summary_as_plain_lines(tmp_path):
     assert lines[-1] == "demo: ok"
 
 
-@pytest.fixture
-def gateway_speaking_cfx(monkeypatch, tmp_path):
-    """The demo's gateway with the tax adapter installed, whether or not the composition root
-    installs it already (then nothing is patched)."""
-    from adapters import tax
-    from gateway import bootstrap
-    from gateway.adapters_kit import AdapterKit
-    from gateway.demo import runner
-    from gateway.settings import Settings
-
-    probe = bootstrap.build_container(Settings(data_dir=tmp_path / "probe"))
-    installed = tax.FORMAT in probe.adapters.formats
-    probe.close()
-    if installed:
-        return
-    monkeypatch.setitem(bootstrap.FORMAT_SETTINGS, tax.FORMAT, tax.validate_settings)
-    build = runner.build_container
-
-    def build_with_tax(settings):
-        c = build(settings)
-        tax.install(AdapterKit(adapters=c.adapters, hr_facts=c.hr_facts, keystore=c.keystore,
-                               key_registry=c.key_registry, uow=c.uow, clock=c.clock,
-                               settings=c.settings, calendar=c.calendar))
-        return c
-
-    monkeypatch.setattr(runner, "build_container", build_with_tax)
-
-
-def test_the_tax_partner_speaks_cfx_when_the_gateway_does(gateway_speaking_cfx, tmp_path):
+def test_the_tax_partner_speaks_cfx(tmp_path):
     from gateway.demo.tax_system import SM2_KEYID, TAX_FORMAT
 
     demo = Demo(tmp_path / "data", JsonDisplay(), story=STORY[:1])

@@ -1,43 +1,19 @@
-"""Bank front-end fixtures: the real app with the bank adapter installed, a world whose bank
-speaks the front-end idiom, and helpers to send it signed XML packages.
-
-Until the composition root installs adapters itself, ``container`` installs this one through an
-``AdapterKit`` the way bootstrap will (and is a no-op once bootstrap does).
-"""
+"""Bank front-end fixtures: a world whose bank speaks the front-end idiom (the composition root
+installs the adapter), and helpers to send it signed XML packages."""
 
 from __future__ import annotations
 
 import uuid
 
 import pytest
-import requests
 
 from adapters import bank
 from adapters.bank import mapping, xml
-from gateway.adapters_kit import AdapterKit
 from tests.support.world import build_world
 
 LGNNAM = "TLBANK01"
 
 
-def install_bank(container) -> None:
-    if bank.FORMAT in container.adapters.formats:
-        return  # bootstrap installed it
-    kit = AdapterKit(adapters=container.adapters, hr_facts=container.hr_facts, keystore=container.keystore,
-                     key_registry=container.key_registry, uow=container.uow, clock=container.clock,
-                     settings=container.settings, calendar=container.calendar,
-                     session_factory=requests.Session)
-    bank.install(kit)
-    container.error_idioms = {**getattr(container, "error_idioms", {}), **kit.error_idioms}
-    container.inbound_idioms = {**getattr(container, "inbound_idioms", {}), **kit.inbound_idioms}
-    if bank.FORMAT not in container.partners.formats:
-        container.partners._formats[bank.FORMAT] = bank.validate_settings
-
-
-@pytest.fixture
-def container(container):
-    install_bank(container)
-    return container
 
 
 @pytest.fixture
