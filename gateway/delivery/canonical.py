@@ -4,6 +4,7 @@ Path convention: a message of kind ``K`` goes to ``POST <endpoint_url>/messages/
 partner's registered ``endpoint_url`` with any trailing slash removed). The body is::
 
     {"message_id": …, "kind": K, "sender_id": …, "sent_at": <when the gateway accepted it>,
+     "refers_to": <the message it answers>,   (only on answers: guarantee/subsidy decisions)
      "payload": {… the canonical message …}}
 
 serialised once, identically on every attempt, so a retry is byte-for-byte the same request.
@@ -58,6 +59,8 @@ def envelope(message: OutgoingMessage) -> bytes:
         "sent_at": format_timestamp(message.created_at),
         "payload": message.payload,
     }
+    if message.refers_to is not None:
+        document["refers_to"] = message.refers_to
     return json.dumps(document, ensure_ascii=False, separators=(",", ":")).encode("utf-8")
 
 

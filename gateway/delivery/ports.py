@@ -25,6 +25,7 @@ class OutgoingMessage:
     sender_id: str
     payload: dict[str, Any]
     created_at: datetime
+    refers_to: str | None = None  # the message this one answers (a decision → its review/claim)
 
 
 @dataclass(frozen=True)

@@ -78,7 +78,7 @@ class DeliveryWorker:
             stored = uow.messages.get(delivery.message_id)
             partner = uow.partners.get(delivery.recipient_id)
         message = OutgoingMessage(stored.id, stored.kind, stored.sender_id, dict(stored.payload),
-                                  stored.created_at)
+                                  stored.created_at, stored.refers_to)
         return Job(Lease(delivery.id, self.worker_id, delivery.attempts), message, partner)
 
     def attempt(self, job: Job) -> str | None:

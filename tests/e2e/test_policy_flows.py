@@ -74,6 +74,7 @@ def test_guarantee_review_and_decision_round_trip(story, deliver):
     deliver()
     delivered = story.simulators["bank"].received[decision.json()["message_id"]]
     assert delivered["kind"] == "guarantee_decision" and delivered["payload"]["outcome"] == "accepted"
+    assert delivered["refers_to"] == review["message_id"]  # the bank can tell which review it answers
 
 
 def test_subsidy_claim_and_decision_round_trip(story, deliver):
