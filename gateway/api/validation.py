@@ -68,8 +68,9 @@ class PointingJSONBodyValidator(JSONRequestBodyValidator):
                 f"the body is not valid JSON{where}", reason="malformed_json", status=400
             ) from None
         if b"\\u0000" in raw and _has_nul(parsed):  # no database text column can hold NUL
+            # Well-formed JSON whose content no text column can hold: 422, like other content rules.
             raise InvalidInput("strings must not contain NUL (\\u0000) characters",
-                               reason="nul_character", status=400)
+                               reason="nul_character", status=422)
         return parsed
 
     def _validate(self, body):
