@@ -29,12 +29,12 @@ class KeyRegistry:
 
     def __call__(self, keyid: str) -> RegisteredKey | None:
         with self._uow(readonly=True) as uow:
-            key = uow.keys.get(keyid)
-            # Keys of other algorithms (SM2 for partner formats) never verify an RFC 9421
-            # signature: to the verifier they do not exist (key_unknown).
-            if key is None or key.algorithm not in ALGORITHMS:
-                return None
-            partner = uow.partners.get(key.partner_id)
+            found = uow.keys.get_with_partner_status(keyid)
+        # Keys of other algorithms (SM2 for partner formats) never verify an RFC 9421
+        # signature: to the verifier they do not exist (key_unknown).
+        if found is None or found[0].algorithm not in ALGORITHMS:
+            return None
+        key, partner_status = found
         self._fingerprints[keyid] = key.fingerprint
         return RegisteredKey(
             keyid=key.keyid,
@@ -44,7 +44,7 @@ class KeyRegistry:
             not_before=key.not_before,
             not_after=key.not_after,
             revoked_at=key.revoked_at,
-            partner_status=partner.status.value if partner else "suspended",
+            partner_status=partner_status.value if partner_status else "suspended",
         )
 
 

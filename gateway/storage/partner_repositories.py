@@ -113,6 +113,19 @@ class KeyRepository:
         row = self._conn.execute(select(t.partner_keys).where(t.partner_keys.c.keyid == keyid)).first()
         return _key(row) if row else None
 
+    def get_with_partner_status(self, keyid: str) -> tuple[SigningKey, PartnerStatus | None] | None:
+        """The key and its partner's current status in one statement: the signature verifier
+        asks for both on every signed request."""
+        query = (
+            select(t.partner_keys, t.partners.c.status.label("partner_status"))
+            .join(t.partners, t.partners.c.id == t.partner_keys.c.partner_id, isouter=True)
+            .where(t.partner_keys.c.keyid == keyid)
+        )
+        row = self._conn.execute(query).first()
+        if row is None:
+            return None
+        return _key(row), PartnerStatus(row.partner_status) if row.partner_status else None
+
     def add(self, key: SigningKey) -> None:
         self._conn.execute(
             insert(t.partner_keys).values(
