@@ -37,7 +37,7 @@ _SENSITIVE_NAME = re.compile(
 _PATTERNS = [
     (re.compile(r"-----BEGIN [A-Z0-9 ]+-----.*?-----END [A-Z0-9 ]+-----", re.DOTALL),
      "[redacted PEM]"),
-    (re.compile(r"\b(Bearer|Basic)\s+\S+", re.IGNORECASE), r"\1 [redacted]"),
+    (re.compile(r"\b(Bearer|Basic)\s+[^\s,;'\"]+", re.IGNORECASE), r"\1 [redacted]"),
     (re.compile(r"\bggat_[A-Za-z0-9_\-]+"), "ggat_[redacted]"),
     # RFC 9421 / 9530 byte sequences: sig1=:base64:, sha-256=:base64:
     (re.compile(r"=:[A-Za-z0-9+/=]+:"), "=:[redacted]:"),
