@@ -19,18 +19,17 @@ unsigned, so the acknowledgement carries no evidence record, only the receipt do
 from __future__ import annotations
 
 import base64
-import threading
 from collections.abc import Callable
 from zoneinfo import ZoneInfo
 
 import requests
 
-from gateway.client import as_http_request
 from gateway.delivery.errors import NonRetryable, Retryable
 from gateway.delivery.outcomes import failure_for
 from gateway.delivery.ports import Acknowledgement, OutgoingMessage
+from gateway.delivery.transport import HttpTransport
 from gateway.domain.partners import Partner
-from gateway.signatures import DELIVERY_TAG, RequestSigner, SigningKey
+from gateway.signatures import SigningKey
 from gateway.signatures.ports import Clock, utc_now
 
 from . import codes, mapping, xml
@@ -97,41 +96,19 @@ class BankFrontendChannel:
                  timeout: tuple[float, float] = DEFAULT_TIMEOUT, clock: Clock = utc_now,
                  session_factory: Callable[[], requests.Session] = requests.Session) -> None:
         self._current_key = current_key
-        self._timeout = timeout
         self._clock = clock
-        self._session_factory = session_factory
-        self._local = threading.local()  # a Session per worker thread
-
-    @property
-    def session(self) -> requests.Session:
-        if getattr(self._local, "session", None) is None:
-            self._local.session = self._session_factory()
-        return self._local.session
+        self._http = HttpTransport(timeout=timeout, recipient="the bank", session_factory=session_factory)
 
     def deliver(self, message: OutgoingMessage, partner: Partner) -> Acknowledgement:
         body = package(message, partner)
         _kid, key = self._current_key()
-        prepared = self.session.prepare_request(requests.Request(
-            "POST", partner.endpoint_url, data=body,
-            headers={"Content-Type": CONTENT_TYPE, "Idempotency-Key": message.message_id}))
-        signed = RequestSigner(key, tag=DELIVERY_TAG, clock=self._clock).sign(as_http_request(prepared))
-        for name, value in signed.headers():
-            prepared.headers[name] = value
-        response = self._send(prepared)
+        prepared = self._http.prepare(partner.endpoint_url, body,
+                                      {"Content-Type": CONTENT_TYPE, "Idempotency-Key": message.message_id})
+        self._http.sign(prepared, key, self._clock)
+        response = self._http.send(prepared)
         failure = failure_for(response.status_code, response.headers, self._clock())
         if failure is not None:
             raise failure
         receipt = acknowledgement(response.status_code, response.content, message.message_id)
         receipt["target_uri"] = partner.endpoint_url
         return Acknowledgement(response.status_code, receipt)
-
-    def _send(self, prepared: requests.PreparedRequest) -> requests.Response:
-        try:
-            return self.session.send(prepared, timeout=self._timeout, allow_redirects=False)
-        except requests.Timeout as exc:
-            raise Retryable("the bank did not answer in time", reason="recipient_timeout") from exc
-        except requests.ConnectionError as exc:
-            raise Retryable("the bank could not be reached", reason="recipient_unreachable") from exc
-        except requests.RequestException as exc:
-            raise NonRetryable(f"the request could not be sent: {type(exc).__name__}",
-                               reason="recipient_endpoint_invalid") from exc

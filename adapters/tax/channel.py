@@ -20,7 +20,6 @@ its ``Result`` decides the outcome (``codes.RESULTS``). Failures, each a ``Deliv
 from __future__ import annotations
 
 import base64
-import threading
 from collections.abc import Callable
 
 import requests
@@ -28,6 +27,7 @@ import requests
 from gateway.delivery.errors import NonRetryable, Retryable
 from gateway.delivery.outcomes import failure_for
 from gateway.delivery.ports import Acknowledgement, OutgoingMessage
+from gateway.delivery.transport import HttpTransport
 from gateway.domain.partners import Partner
 from gateway.errors import GovgateError, InvalidInput
 from gateway.gmcrypto import Sm2PrivateKey, Sm2PublicKey
@@ -65,16 +65,8 @@ class TaxChannel:
         self._gateway_key = gateway_key
         self._partner_key = partner_key
         self._calendar = calendar
-        self._timeout = timeout
         self._clock = clock
-        self._session_factory = session_factory
-        self._local = threading.local()  # a Session per worker thread
-
-    @property
-    def session(self) -> requests.Session:
-        if getattr(self._local, "session", None) is None:
-            self._local.session = self._session_factory()
-        return self._local.session
+        self._http = HttpTransport(timeout=timeout, recipient="the tax system", session_factory=session_factory)
 
     def deliver(self, message: OutgoingMessage, partner: Partner) -> Acknowledgement:
         settings = _settings(partner)
@@ -142,18 +134,8 @@ class TaxChannel:
                             reason="gateway_sm2_key_unavailable") from exc
 
     def _send(self, url: str, document: bytes) -> requests.Response:
-        try:
-            return self.session.post(url, data=document, headers={"Content-Type": CONTENT_TYPE},
-                                     timeout=self._timeout, allow_redirects=False, stream=True)
-        except requests.Timeout as exc:
-            raise Retryable("the tax system did not answer in time",
-                            reason="recipient_timeout") from exc
-        except requests.ConnectionError as exc:
-            raise Retryable("the tax system could not be reached",
-                            reason="recipient_unreachable") from exc
-        except requests.RequestException as exc:
-            raise NonRetryable(f"the request could not be sent: {type(exc).__name__}",
-                               reason="recipient_endpoint_invalid") from exc
+        # CFX messages are signed inside the XML (SM2), not with HTTP Message Signatures.
+        return self._http.send(self._http.prepare(url, document, {"Content-Type": CONTENT_TYPE}), stream=True)
 
 
 def _settings(partner: Partner) -> TaxSettings:

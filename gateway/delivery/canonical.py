@@ -17,7 +17,6 @@ bound to the request. Redirects are not followed. Every failure becomes a ``Deli
 from __future__ import annotations
 
 import json
-import threading
 from collections.abc import Callable
 
 import requests
@@ -27,19 +26,18 @@ from ..domain.partners import Partner
 from ..evidence.canonical import format_timestamp
 from ..evidence.keys import key_fingerprint
 from ..signatures import (
-    DELIVERY_TAG,
     RECEIPT_TAG,
     KeyResolver,
-    RequestSigner,
     ResponseVerifier,
     SignatureRejected,
     SigningKey,
 )
 from ..signatures.ports import Clock, utc_now
-from .errors import NonRetryable, Retryable
+from .errors import NonRetryable
 from .evidence import delivery_record, receipt_document
 from .outcomes import failure_for
 from .ports import Acknowledgement, OutgoingMessage
+from .transport import HttpTransport
 
 DEFAULT_TIMEOUT = (3.05, 10.0)  # (connect, read) seconds
 
@@ -71,34 +69,23 @@ class CanonicalChannel:
                  timeout: tuple[float, float] = DEFAULT_TIMEOUT, clock: Clock = utc_now,
                  session_factory: Callable[[], requests.Session] = requests.Session) -> None:
         self._current_key = current_key
-        self._timeout = timeout
         self._clock = clock
         self._receipts = ResponseVerifier(key_resolver, clock=clock, tag=RECEIPT_TAG)
-        self._session_factory = session_factory
-        self._local = threading.local()  # a Session per worker thread: Session is not thread-safe
-
-    @property
-    def session(self) -> requests.Session:
-        if getattr(self._local, "session", None) is None:
-            self._local.session = self._session_factory()
-        return self._local.session
+        self._http = HttpTransport(timeout=timeout, session_factory=session_factory)
 
     def deliver(self, message: OutgoingMessage, partner: Partner) -> Acknowledgement:
         _kid, key = self._current_key()
-        signer = RequestSigner(key, tag=DELIVERY_TAG, clock=self._clock)
-        prepared = self.session.prepare_request(requests.Request(
-            "POST", delivery_url(partner.endpoint_url, message.kind), data=envelope(message),
-            headers={"Content-Type": "application/json", "Idempotency-Key": message.message_id}))
-        signed = signer.sign(as_http_request(prepared))
-        for name, value in signed.headers():
-            prepared.headers[name] = value
-        response = self._send(prepared)
+        prepared = self._http.prepare(
+            delivery_url(partner.endpoint_url, message.kind), envelope(message),
+            {"Content-Type": "application/json", "Idempotency-Key": message.message_id})
+        signed = self._http.sign(prepared, key, self._clock)
+        response = self._http.send(prepared)
         failure = failure_for(response.status_code, response.headers, self._clock())
         if failure is not None:
             raise failure
         request, answer = as_http_request(prepared), as_http_response(response)
         try:
-            receipt = self._receipts.verify(answer, request, signer.label)
+            receipt = self._receipts.verify(answer, request, signed.label)
         except SignatureRejected as exc:
             raise NonRetryable(f"the receipt was refused: {exc.detail}",
                                reason=f"receipt_{exc.reason}") from exc
@@ -112,16 +99,3 @@ class CanonicalChannel:
             request=request, signed=signed, response=answer, receipt=receipt)
         return Acknowledgement(response.status_code,
                                receipt_document(request.target_uri, answer, receipt), record)
-
-    def _send(self, prepared: requests.PreparedRequest) -> requests.Response:
-        try:
-            return self.session.send(prepared, timeout=self._timeout, allow_redirects=False)
-        except requests.Timeout as exc:
-            raise Retryable("the recipient did not answer in time",
-                            reason="recipient_timeout") from exc
-        except requests.ConnectionError as exc:
-            raise Retryable("the recipient could not be reached",
-                            reason="recipient_unreachable") from exc
-        except requests.RequestException as exc:
-            raise NonRetryable(f"the request could not be sent: {type(exc).__name__}",
-                               reason="recipient_endpoint_invalid") from exc
