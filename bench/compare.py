@@ -36,13 +36,13 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-import fanout  # noqa: E402  bench/fanout.py
-from load import Target, command_name, cpu_seconds, drive, peak_rss_kib  # noqa: E402
-from log import ThrowawayPostgres, reachable  # noqa: E402  bench/log.py
-from sqlalchemy import create_engine, text  # noqa: E402
-from stack import World, forwarder  # noqa: E402
+import fanout
+from load import Target, command_name, cpu_seconds, drive, peak_rss_kib
+from log import ThrowawayPostgres, reachable
+from sqlalchemy import create_engine, text
+from stack import World, forwarder
 
-from tests.support.samples import APPLICANT, individual_loan  # noqa: E402
+from tests.support.samples import APPLICANT, individual_loan
 
 DEFAULT_PG = os.environ.get("GOVGATE_BENCH_PG_URL") or os.environ.get(
     "GOVGATE_TEST_DATABASE_URL", "postgresql://postgres@127.0.0.1:5432/postgres")
@@ -73,7 +73,7 @@ def measure_leg(name: str, server, hr, target: Target, args, backends=None) -> d
     for concurrency in args.concurrency:
         samples: dict[str, dict[str, dict[int, float]]] = {}
 
-        def on_window(phase: str) -> None:
+        def on_window(phase: str, samples=samples) -> None:
             sides = {"server": server.pids, "hr": hr.pids,
                      "postgres": backends.pids() if backends else []}
             samples[phase] = {side: {pid: cpu_seconds(pid) for pid in pids} for side, pids in sides.items()}
@@ -122,7 +122,7 @@ def ratios(results: dict) -> None:
 def print_table(results: dict) -> None:
     print(f"\n{'leg':<18}{'c':>3}{'req/s':>8}{'p50 ms':>8}{'p95 ms':>8}{'p99 ms':>8}"
           f"{'srv CPU ms/req':>15}{'HR':>6}{'PG':>6}{'client':>7}{'ratio':>7}  statuses")
-    ms = lambda v: "-" if v is None else f"{v * 1e3:.2f}"  # noqa: E731
+    ms = lambda v: "-" if v is None else f"{v * 1e3:.2f}"
     for name, leg in results["legs"].items():
         for row in leg["concurrency"]:
             lat = row["latency_ms"]
@@ -136,7 +136,7 @@ def print_table(results: dict) -> None:
 
 
 def machine() -> dict:
-    commit = subprocess.run(["git", "rev-parse", "--short", "HEAD"], capture_output=True, text=True,
+    commit = subprocess.run(["git", "rev-parse", "--short", "HEAD"], capture_output=True, text=True, check=False,
                             cwd=Path(__file__).resolve().parents[1]).stdout.strip()
     return {"date": dt.datetime.now(dt.UTC).isoformat(timespec="seconds"), "commit": commit,
             "cpus": os.cpu_count(), "python": platform.python_version(),

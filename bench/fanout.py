@@ -27,12 +27,12 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from load import Target, cpu_seconds, drive, peak_rss_kib  # noqa: E402
-from sqlalchemy import func, select  # noqa: E402
+from load import Target, cpu_seconds, drive, peak_rss_kib
+from sqlalchemy import func, select
 
-from gateway.storage import tables as t  # noqa: E402
-from gateway.storage.database import make_engine  # noqa: E402
-from tests.support.samples import deferral_conclusion  # noqa: E402
+from gateway.storage import tables as t
+from gateway.storage.database import make_engine
+from tests.support.samples import deferral_conclusion
 
 CONCURRENCY = 8
 
@@ -67,7 +67,7 @@ def _drain(engine, limit: float) -> float:
 
 
 def _percentile(values: list[float], p: float) -> float | None:
-    return values[min(len(values) - 1, int(round(p / 100 * (len(values) - 1))))] if values else None
+    return values[min(len(values) - 1, round(p / 100 * (len(values) - 1)))] if values else None
 
 
 def run(world, gateway, duration: float, workers: int = 2, worker_concurrency: int = 4,
@@ -109,7 +109,7 @@ def run(world, gateway, duration: float, workers: int = 2, worker_concurrency: i
     delivered = outbox.get("delivered", 0) - primed
     first = began - 0.3  # drive() starts the clients 0.3 s before its window when warm_up is 0
     worker_cpu = sum(cpu["end"][s.name] - cpu["begin"][s.name] for s in delivering)
-    ms = lambda v: None if v is None else round(v * 1e3, 1)  # noqa: E731
+    ms = lambda v: None if v is None else round(v * 1e3, 1)
     return {
         "senders": CONCURRENCY,
         "duration_s": duration,

@@ -29,10 +29,10 @@ from urllib.parse import urlsplit
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from gateway.signatures import HttpRequest, HttpResponse, SigningKey  # noqa: E402
-from gateway.simulators import CanonicalPartnerSimulator  # noqa: E402
-from gateway.simulators.canonical_partner import _json  # noqa: E402
-from gateway.simulators.hr import CanonicalHrSimulator  # noqa: E402
+from gateway.signatures import HttpRequest, HttpResponse, SigningKey
+from gateway.simulators import CanonicalPartnerSimulator
+from gateway.simulators.canonical_partner import _json
+from gateway.simulators.hr import CanonicalHrSimulator
 
 BARE_PATH = "/bare/loan-qualifications"
 COUNT_PATH = "/bench/received"
@@ -71,7 +71,7 @@ def with_counter(simulator: CanonicalPartnerSimulator) -> None:
     """Adds ``GET /bench/received`` to the simulator's request handler."""
     handler = simulator._server.RequestHandlerClass
 
-    def do_GET(self) -> None:  # noqa: N802 - http.server's naming
+    def do_GET(self) -> None:
         if self.path != COUNT_PATH:
             self.send_error(404)
             return

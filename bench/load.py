@@ -62,10 +62,10 @@ class LoadResult:
         if not self.latencies:
             return None
         ordered = sorted(self.latencies)
-        return ordered[min(len(ordered) - 1, int(round(p / 100 * (len(ordered) - 1))))]
+        return ordered[min(len(ordered) - 1, round(p / 100 * (len(ordered) - 1)))]
 
     def summary(self) -> dict:
-        ms = lambda v: None if v is None else round(v * 1e3, 2)  # noqa: E731
+        ms = lambda v: None if v is None else round(v * 1e3, 2)
         return {
             "concurrency": self.concurrency,
             "duration_s": self.duration,

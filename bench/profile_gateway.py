@@ -25,12 +25,12 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from compare import LOAN  # noqa: E402
-from load import Target, drive  # noqa: E402
-from log import ThrowawayPostgres  # noqa: E402
-from stack import World  # noqa: E402
+from compare import LOAN
+from load import Target, drive
+from log import ThrowawayPostgres
+from stack import World
 
-from tests.support.samples import APPLICANT  # noqa: E402
+from tests.support.samples import APPLICANT
 
 PY_SPY = shutil.which("py-spy", path=str(Path(sys.executable).parent)) or shutil.which("py-spy")
 

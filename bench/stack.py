@@ -19,6 +19,7 @@ import urllib.error
 import urllib.request
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import BinaryIO
 
 from click.testing import CliRunner
 from load import family
@@ -45,6 +46,7 @@ class Server:
     name: str
     process: subprocess.Popen
     port: int
+    log: BinaryIO | None = None  # where the process writes; closed when it is stopped
 
     @property
     def pids(self) -> list[int]:
@@ -63,12 +65,14 @@ class Server:
                     except ProcessLookupError:
                         pass
                 self.process.wait()
+        if self.log is not None:
+            self.log.close()
 
 
 def start(name: str, argv: list[str], env: dict, log_dir: Path, port: int, ready) -> Server:
-    log = open(log_dir / f"{name}.log", "wb")
+    log = (log_dir / f"{name}.log").open("wb")
     process = subprocess.Popen(argv, env=env, stdout=log, stderr=subprocess.STDOUT, cwd=ROOT)
-    server = Server(name, process, port)
+    server = Server(name, process, port, log)
     deadline = time.time() + 90
     while not ready(port):
         if process.poll() is not None or time.time() > deadline:
