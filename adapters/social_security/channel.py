@@ -30,6 +30,7 @@ import requests
 from gateway.domain.partners import Partner
 from gateway.errors import InvalidInput, Unavailable
 from gateway.queries.ports import HrFacts
+from gateway.queries.transport import ask
 
 from .mapping import AnswerInvalid, HrRefused, facts_from_answer, query_body
 from .settings import validate_settings
@@ -64,22 +65,13 @@ class CodedHrFacts:
                               reason="hr_channel_misconfigured", retry_after=3600) from None
         body = json.dumps(query_body(self._request_id(), settings, citizen_ids, credit_code),
                           ensure_ascii=False, separators=(",", ":")).encode("utf-8")
+        response = ask(self.session, hr, hr.endpoint_url, body,
+                       {"Content-Type": "application/json; charset=utf-8"}, self._timeout, stream=True)
         try:
-            response = self.session.post(
-                hr.endpoint_url, data=body, timeout=self._timeout, allow_redirects=False,
-                headers={"Content-Type": "application/json; charset=utf-8"}, stream=True)
             content = _read_capped(response)
-        except requests.Timeout:
-            raise Unavailable(f"HR system {hr.id} did not answer in time", reason="hr_timeout",
-                              status=504, retry_after=30) from None
         except requests.RequestException:
             raise Unavailable(f"HR system {hr.id} is unreachable", reason="hr_unreachable",
                               retry_after=60) from None
-        if response.status_code >= 500 or response.status_code == 429:
-            retry = response.headers.get("Retry-After", "")
-            raise Unavailable(f"HR system {hr.id} answered {response.status_code}",
-                              reason="hr_unavailable",
-                              retry_after=int(retry) if retry.isdigit() else 60)
         try:
             if response.status_code != 200:
                 raise AnswerInvalid(f"status {response.status_code}")

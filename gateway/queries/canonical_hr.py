@@ -32,6 +32,7 @@ from ..signatures import (
 )
 from ..signatures.errors import SignatureRejected
 from .ports import EnterpriseFacts, HrFacts, PersonFacts
+from .transport import ask
 
 PATH = "/queries/person-facts"
 
@@ -53,19 +54,7 @@ class CanonicalHrFacts:
         fields = signer.sign(request)
         headers = dict(request.headers.items()) | dict(fields.headers())
         signed = HttpRequest("POST", url, Headers(list(headers.items())), body)
-        try:
-            response = self._session.post(url, data=body, headers=headers, timeout=self._timeout,
-                                          allow_redirects=False)
-        except requests.Timeout:
-            raise Unavailable(f"HR system {hr.id} did not answer in time", reason="hr_timeout",
-                              status=504, retry_after=30) from None
-        except requests.RequestException:
-            raise Unavailable(f"HR system {hr.id} is unreachable", reason="hr_unreachable",
-                              retry_after=60) from None
-        if response.status_code >= 500 or response.status_code == 429:
-            retry = response.headers.get("Retry-After", "")
-            raise Unavailable(f"HR system {hr.id} answered {response.status_code}",
-                              reason="hr_unavailable", retry_after=int(retry) if retry.isdigit() else 60)
+        response = ask(self._session, hr, url, body, headers, self._timeout)
         return self._parse(hr, signed, response)
 
     def _parse(self, hr: Partner, request: HttpRequest, response: requests.Response) -> HrFacts:
