@@ -170,6 +170,7 @@ def _json(status: int, document: dict, headers: Mapping[str, str] | None = None)
 def _handler(simulator: CanonicalPartnerSimulator) -> type[BaseHTTPRequestHandler]:
     class Handler(BaseHTTPRequestHandler):
         protocol_version = "HTTP/1.1"
+        disable_nagle_algorithm = True  # answers go out in two writes; Nagle would hold the second ~40 ms
 
         def do_POST(self) -> None:
             length = int(self.headers.get("Content-Length") or 0)
