@@ -85,7 +85,8 @@ class DeliveryWorker:
         """Deliver ``job`` and record the outcome: the new state, or None if the lease was lost."""
         started = time.perf_counter()
         state = self._attempt(job)
-        metrics.delivery_attempted(_format(job), state or "lease_lost", time.perf_counter() - started)
+        seconds = time.perf_counter() - started
+        metrics.delivery_attempted(_format(job), state or "lease_lost", seconds)
         return state
 
     def _attempt(self, job: Job) -> str | None:

@@ -65,7 +65,8 @@ def _keys(c) -> None:
     # ... and the directory still loads: the held key would hide a directory that is gone or
     # refused, which a restart (or the next worker process) could not survive.
     settings = c.settings
-    GatewayKeyStore(settings.effective_key_dir, passphrase=settings.key_passphrase or None).current()
+    passphrase = settings.key_passphrase or None
+    GatewayKeyStore(settings.effective_key_dir, passphrase=passphrase).current()
 
 
 CHECKS = {"database": _database, "migrations": _migrations, "keys": _keys}
@@ -74,7 +75,7 @@ CHECKS = {"database": _database, "migrations": _migrations, "keys": _keys}
 def _outcome(name: str, check, c) -> str:
     try:
         check(c)
-    except Exception as error:  # every failure is a "not ready", whatever raised it
+    except Exception as error:  # noqa: BLE001 - every failure is a "not ready", whatever raised it
         log.warning("readiness check %s failed: %s", name,
                     getattr(error, "reason", type(error).__name__))
         return FAILED
@@ -85,7 +86,7 @@ def _queue_depth(c) -> dict[str, int] | None:
     try:
         with c.uow(readonly=True) as uow:
             counts = uow.deliveries.count_by_state()
-    except Exception as error:  # the scrape still reports the process metrics
+    except Exception as error:  # noqa: BLE001 - the scrape still reports the process metrics
         log.warning("queue depth not counted: %s", type(error).__name__)
         return None
     return {state: counts.get(state, 0) for state in STATES}

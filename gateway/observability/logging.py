@@ -20,7 +20,7 @@ import json
 import logging
 import re
 import sys
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 
 from ..settings import PREFIX, SettingsError
 from .context import message_id_var, partner_id_var
@@ -74,11 +74,13 @@ class Redactor(logging.Filter):
 
     def filter(self, record: logging.LogRecord) -> bool:
         for name in list(vars(record)):
-            if name not in _STANDARD_ATTRIBUTES and name not in FIELDS and _SENSITIVE_NAME.search(name):
+            if name in _STANDARD_ATTRIBUTES or name in FIELDS:
+                continue
+            if _SENSITIVE_NAME.search(name):
                 delattr(record, name)
         try:
             message = record.getMessage()
-        except Exception:  # a bad format string: keep the template, drop the arguments
+        except Exception:  # noqa: BLE001 - a bad format string: keep the template only
             message = str(record.msg)
         record.msg, record.args = self.scrub(message), None
         if record.exc_info and not record.exc_text:
@@ -91,7 +93,7 @@ class Redactor(logging.Filter):
 class JsonFormatter(logging.Formatter):
     def format(self, record: logging.LogRecord) -> str:
         entry = {
-            "time": datetime.fromtimestamp(record.created, timezone.utc)
+            "time": datetime.fromtimestamp(record.created, UTC)
             .isoformat(timespec="milliseconds").replace("+00:00", "Z"),
             "level": record.levelname,
             "logger": record.name,

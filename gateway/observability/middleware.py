@@ -52,7 +52,7 @@ class ObservedRequests:
             log.info("%s %s %s", scope["method"], scope["path"], status, extra={
                 "request_id": scope.get("govgate.request_id"),
                 "partner_id": getattr(exchange, "partner_id", None),
-                "message_id": getattr(exchange, "message_id", None) if _is_message(exchange) else None,
+                "message_id": exchange.message_id if _is_message(exchange) else None,
                 "operation": operation,
                 "status": status,
                 "duration_ms": round(seconds * 1000, 3),

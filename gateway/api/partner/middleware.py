@@ -90,7 +90,8 @@ class SignatureMiddleware:
             await self.app(scope, receive, send)
             return
         try:
-            admitted = await to_thread.run_sync(self.container.signed_exchange.admit, scope, operation)
+            admitted = await to_thread.run_sync(self.container.signed_exchange.admit, scope,
+                                                operation)
         except SignatureRejected as rejected:
             metrics.signature_rejected(rejected.reason)
             raise
