@@ -86,6 +86,9 @@ def signature_of(path: Path) -> FileSignature | None:
         return _signature(os.stat(path))
     except FileNotFoundError:
         return None
+    except OSError as error:  # e.g. a directory the gateway's user may no longer enter
+        raise KeystoreError(f"{path.name} cannot be read: {error.strerror}",
+                            reason="keystore_permissions") from None
 
 
 def _signature(st: os.stat_result) -> FileSignature:
