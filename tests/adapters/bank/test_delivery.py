@@ -3,6 +3,8 @@ delivery worker; the bank's RETCOD answers mapped to delivered / retryable / ref
 
 from __future__ import annotations
 
+import dataclasses
+
 import datetime as dt
 import uuid
 
@@ -125,7 +127,7 @@ def test_a_repeat_of_a_delivered_yurref_counts_as_delivered(channel, front_end, 
 ])
 def test_the_banks_answers_map_to_retryable_or_refused(channel, front_end, world, bank_at, container,
                                                        behaviour, error, reason):
-    front_end.behaviour = behaviour
+    front_end.behaviour = dataclasses.replace(behaviour)  # a fresh copy: the simulator counts down fail_times
     with container.uow() as uow:
         partner = uow.partners.get(world.bank.id)
     with pytest.raises(error) as raised:
