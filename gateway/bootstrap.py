@@ -6,9 +6,9 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
-from datetime import datetime, timezone
-from typing import Callable
+from datetime import UTC, datetime, timedelta
 
 import requests
 from sqlalchemy import Engine
@@ -16,8 +16,6 @@ from sqlalchemy import Engine
 import adapters.bank
 import adapters.social_security
 import adapters.tax
-
-from datetime import timedelta
 
 from . import contract
 from .adapters_kit import AdapterKit
@@ -40,13 +38,12 @@ from .signatures import RequestVerifier, VerificationWindow
 from .storage.database import make_engine
 from .storage.unit_of_work import SqlUnitOfWorkFactory
 
-
 # One package per partner idiom; each exports FORMAT, validate_settings and install(kit).
 ADAPTER_PACKAGES = (adapters.tax, adapters.bank, adapters.social_security)
 
 
 def utc_now() -> datetime:
-    return datetime.now(timezone.utc)
+    return datetime.now(UTC)
 
 
 

@@ -8,10 +8,10 @@ from __future__ import annotations
 
 import ipaddress
 import os
+from collections.abc import Mapping
 from dataclasses import dataclass, field, fields, replace
 from functools import cached_property
 from pathlib import Path
-from typing import Mapping
 
 PREFIX = "GOVGATE_"
 
@@ -102,11 +102,11 @@ class Settings:
     def effective_key_dir(self) -> Path:
         return Path(self.key_dir) if self.key_dir else self.data_dir / "keys"
 
-    def with_overrides(self, **changes: object) -> "Settings":
+    def with_overrides(self, **changes: object) -> Settings:
         return replace(self, **changes)  # type: ignore[arg-type]
 
     @classmethod
-    def from_env(cls, environ: Mapping[str, str] | None = None) -> "Settings":
+    def from_env(cls, environ: Mapping[str, str] | None = None) -> Settings:
         env = os.environ if environ is None else environ
         values: dict[str, object] = {}
         for f in fields(cls):
@@ -139,7 +139,7 @@ class Settings:
         if self.signature_max_age_seconds < 1:
             raise SettingsError(f"{PREFIX}SIGNATURE_MAX_AGE_SECONDS must be at least 1")
         try:
-            self.trusted_proxy_networks
+            _ = self.trusted_proxy_networks  # parses the list; a bad entry raises
         except ValueError as error:
             raise SettingsError(f"{PREFIX}TRUSTED_PROXIES: {error}") from None
         if self.public_base_url and not self.public_base_url.startswith(("https://", "http://")):

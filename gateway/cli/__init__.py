@@ -129,12 +129,12 @@ def _register() -> None:
     main.add_command(gateway_keys.gateway_key)
     main.add_command(log.log)
     main.add_command(evidence.evidence)
-    from . import deliveries, worker  # noqa: E402 - the delivery commands
+    from . import deliveries, worker
 
     main.add_command(worker.worker)
     main.add_command(deliveries.deliveries)
     main.add_command(deliveries.messages)
-    from . import call, demo  # noqa: E402 - the demo and the signing client
+    from . import call, demo
 
     main.add_command(demo.demo)
     main.add_command(call.call)
@@ -142,4 +142,4 @@ def _register() -> None:
 
 _register()
 
-__all__ = ["main", "GovgateGroup", "CliSession"]
+__all__ = ["CliSession", "GovgateGroup", "main"]

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import re
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta, timezone
 
 import click
 
@@ -29,7 +29,7 @@ class Timestamp(click.ParamType):
         try:
             if _DATE.match(text):
                 day = datetime.strptime(text, "%Y-%m-%d")
-                return day.replace(tzinfo=CHINA_STANDARD_TIME).astimezone(timezone.utc)
+                return day.replace(tzinfo=CHINA_STANDARD_TIME).astimezone(UTC)
             parsed = datetime.fromisoformat(text)
         except ValueError:
             parsed = None
@@ -40,7 +40,7 @@ class Timestamp(click.ParamType):
                 param,
                 ctx,
             )
-        return parsed.astimezone(timezone.utc)
+        return parsed.astimezone(UTC)
 
 
 TIME = Timestamp()

@@ -10,9 +10,10 @@ from __future__ import annotations
 
 import getpass
 import os
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Callable, TypeVar
+from typing import Any, TypeVar
 
 from sqlalchemy.engine import make_url
 
@@ -76,9 +77,9 @@ class CliSession:
     def _refuse_missing_sqlite_file(self) -> None:
         # Opening a SQLite URL creates the file; a typo in --data-dir should not leave one behind.
         url = make_url(self.settings.effective_database_url)
-        if url.get_backend_name() == "sqlite" and url.database and url.database != ":memory:":
-            if not Path(url.database).exists():
-                raise SchemaNotCurrent(f"there is no database at {url.database}; {UPGRADE_HINT}")
+        on_disk = url.get_backend_name() == "sqlite" and url.database and url.database != ":memory:"
+        if on_disk and not Path(url.database).exists():
+            raise SchemaNotCurrent(f"there is no database at {url.database}; {UPGRADE_HINT}")
 
     def run(
         self,

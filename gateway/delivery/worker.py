@@ -41,7 +41,7 @@ def new_worker_id() -> str:
     return f"{socket.gethostname()[:40]}:{os.getpid()}:{uuid.uuid4().hex[:8]}"
 
 
-def _format(job: "Job") -> str:
+def _format(job: Job) -> str:
     return job.partner.format if job.partner is not None else "unknown"
 
 

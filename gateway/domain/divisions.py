@@ -8,7 +8,8 @@ Chongqing was created in 1997.
 
 from __future__ import annotations
 
-from typing import Final, Mapping
+from collections.abc import Mapping
+from typing import Final
 
 PROVINCES: Final[Mapping[str, str]] = {
     "11": "北京市",

@@ -10,9 +10,10 @@ Details never repeat the input: citizen ID numbers are personal data and inputs 
 
 from __future__ import annotations
 
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta, timezone
-from typing import Callable, Final, Literal, Mapping
+from typing import Final, Literal
 
 from gateway.domain.divisions import CENTRAL_REGISTRATION, PROVINCES, TAIWAN_RESIDENCE_PERMIT_PREFIX
 from gateway.errors import InvalidInput

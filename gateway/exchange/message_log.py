@@ -7,7 +7,7 @@ inside SQLite's ``BEGIN IMMEDIATE``, so the chain stays linear with any number o
 
 from __future__ import annotations
 
-from typing import Callable
+from collections.abc import Callable
 
 from ..errors import NotFound
 from ..evidence import chain

@@ -80,7 +80,7 @@ class Redactor(logging.Filter):
                 delattr(record, name)
         try:
             message = record.getMessage()
-        except Exception:  # noqa: BLE001 - a bad format string: keep the template only
+        except Exception:
             message = str(record.msg)
         record.msg, record.args = self.scrub(message), None
         if record.exc_info and not record.exc_text:

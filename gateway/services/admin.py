@@ -8,8 +8,9 @@ what was read is itself sensitive (the audit trail, evidence).
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Any, Callable, TypeVar
+from typing import Any, TypeVar
 
 from ..domain.admin import Actor, AuditEvent, Outcome, Permission
 from ..errors import Forbidden, GovgateError

@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 import ipaddress
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Callable, Mapping
 from urllib.parse import urlsplit
 
 from ..domain.identifiers import InvalidIdentifier, validate_credit_code, validate_division_code

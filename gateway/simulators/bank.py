@@ -140,7 +140,7 @@ def _read(body: bytes) -> tuple[str, str, list[tuple[str, dict[str, str]]]]:
         raise ValueError("not declared GBK")
     try:
         root = safe_xml.fromstring(body.decode("gbk"))
-    except Exception as exc:  # noqa: BLE001 - any parse failure is a refused package
+    except Exception as exc:
         raise ValueError(type(exc).__name__) from None
     blocks = [(block.tag, {leaf.tag: leaf.text or "" for leaf in block}) for block in root]
     if root.tag != "CMBSDKPGK" or not blocks or blocks[0][0] != "INFO":

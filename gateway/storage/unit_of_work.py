@@ -4,11 +4,11 @@ from __future__ import annotations
 
 from sqlalchemy import Connection, Engine
 
+from . import admin_repositories as a
 from . import delivery_repositories as d
 from . import exchange_repositories as x
-from . import policy_repositories as p
-from . import admin_repositories as a
 from . import partner_repositories as r
+from . import policy_repositories as p
 
 
 class SqlUnitOfWork:
@@ -19,7 +19,7 @@ class SqlUnitOfWork:
         self._readonly = readonly
         self._conn: Connection | None = None
 
-    def __enter__(self) -> "SqlUnitOfWork":
+    def __enter__(self) -> SqlUnitOfWork:
         self._conn = self._engine.connect()
         if self._readonly:
             self._conn = self._conn.execution_options(govgate_readonly=True)

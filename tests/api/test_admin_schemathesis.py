@@ -9,8 +9,8 @@ from __future__ import annotations
 import os
 
 import schemathesis
-from schemathesis.config import SchemathesisConfig
 from hypothesis import HealthCheck, given, settings
+from schemathesis.config import SchemathesisConfig
 
 from gateway.services.ratelimit import RateLimiter
 from tests.support.partners import create_partner

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 
 import click
 import pytest
@@ -84,13 +84,13 @@ def test_every_command_has_help(bare_cli):
 
 
 @pytest.mark.parametrize("text, expected", [
-    ("2026-12-31", datetime(2026, 12, 30, 16, 0, tzinfo=timezone.utc)),
-    ("2026-12-31T16:00:00Z", datetime(2026, 12, 31, 16, 0, tzinfo=timezone.utc)),
-    ("2027-01-01T08:30:00+08:00", datetime(2027, 1, 1, 0, 30, tzinfo=timezone.utc)),
+    ("2026-12-31", datetime(2026, 12, 30, 16, 0, tzinfo=UTC)),
+    ("2026-12-31T16:00:00Z", datetime(2026, 12, 31, 16, 0, tzinfo=UTC)),
+    ("2027-01-01T08:30:00+08:00", datetime(2027, 1, 1, 0, 30, tzinfo=UTC)),
 ])
 def test_times_are_rfc3339_with_a_zone_or_a_china_date(text, expected):
     parsed = TIME.convert(text, None, None)
-    assert parsed == expected and parsed.tzinfo is timezone.utc
+    assert parsed == expected and parsed.tzinfo is UTC
 
 
 @pytest.mark.parametrize("text", ["2026-12-31T16:00:00", "31/12/2026", "2026-02-30", "tomorrow"])

@@ -7,6 +7,7 @@ import os
 import stat
 
 import pytest
+from conftest import BANK, OS_USER
 from cryptography.hazmat.primitives.asymmetric import ec, ed25519
 from cryptography.hazmat.primitives.serialization import (
     Encoding,
@@ -15,7 +16,6 @@ from cryptography.hazmat.primitives.serialization import (
     PublicFormat,
 )
 
-from conftest import BANK, OS_USER
 from gateway.signatures.jwk import public_key_to_jwk
 from gateway.signatures.signing_key import SigningKey
 

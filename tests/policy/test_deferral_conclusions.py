@@ -7,6 +7,7 @@ import pytest
 from tests.support.ids import credit_code
 from tests.support.samples import deferral_conclusion as conclusion
 
+
 def test_accepted_and_copied_to_tax_and_finance(world, container):
     response = world.hr.post("/v1/deferral-conclusions", json=conclusion())
     assert response.status_code == 202, response.text

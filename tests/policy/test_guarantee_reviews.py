@@ -4,10 +4,9 @@ from __future__ import annotations
 
 import pytest
 
-from tests.support.world import citizen_id, hr_answers
-
 from tests.support.samples import APPLICANT
 from tests.support.samples import individual_loan as individual
+from tests.support.world import citizen_id, hr_answers
 
 
 @pytest.fixture

@@ -95,7 +95,7 @@ def test_unusable_settings_are_refused(kwargs):
 
 
 def test_defaults_are_the_tax_profile():
-    assert DEFAULT_SETTINGS == Sm2Settings(b"1234567812345678", "der", "pem")
+    assert Sm2Settings(b"1234567812345678", "der", "pem") == DEFAULT_SETTINGS
     assert Sm2Settings(user_id=b"x" * 8191).user_id == b"x" * 8191
 
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 
 from ...domain.admin import Permission
 from ...errors import FieldError, InvalidInput
@@ -29,12 +29,12 @@ def timestamp(value: str | None, pointer: str, *, clamp: bool = False) -> dateti
             errors=[FieldError(pointer, "not an RFC 3339 date-time with a time zone")],
         )
     try:
-        utc = parsed.astimezone(timezone.utc)
+        utc = parsed.astimezone(UTC)
     except OverflowError:
         utc = None
     if clamp and (utc is None or not 1970 <= utc.year <= 9000):
         early = parsed.year < 5000
-        return datetime(1970 if early else 9000, 1, 1, tzinfo=timezone.utc)
+        return datetime(1970 if early else 9000, 1, 1, tzinfo=UTC)
     if utc is None or not 1970 <= utc.year <= 9000:
         raise InvalidInput(
             "times must lie between 1970 and 9000", reason="time_out_of_range", pointers_absolute=True,

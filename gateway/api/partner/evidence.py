@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from ...domain.admin import Permission
 from ...errors import NotFound
 from .. import context
 from ..admin._common import read

@@ -11,8 +11,8 @@ from __future__ import annotations
 
 import base64
 import uuid
+from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import Callable
 
 from sqlalchemy.exc import IntegrityError
 
@@ -142,7 +142,7 @@ class SignedExchange:
         return signed
 
     def _sign(self, response: HttpResponse, request: HttpRequest, label: str | None):
-        kid, key = self.c.keystore.current()
+        _, key = self.c.keystore.current()
         fields = ResponseSigner(key, clock=self.c.clock).sign(response, request, label)
         headers = response.headers.copy()
         for name, value in fields.headers():

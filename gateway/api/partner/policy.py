@@ -86,7 +86,7 @@ def submit_guarantee_review(body):
     return _accepted(*guarantee_review(body))
 
 
-def decide_guarantee_review(id, body):  # noqa: A002 - the path parameter's name in the contract
+def decide_guarantee_review(id, body):
     return _accepted(_decided(guarantees.decide, id, body))
 
 
@@ -94,5 +94,5 @@ def submit_subsidy_claim(body):
     return _accepted(*subsidy_claim(body))
 
 
-def decide_subsidy_claim(id, body):  # noqa: A002
+def decide_subsidy_claim(id, body):
     return _accepted(_decided(subsidies.decide, id, body))

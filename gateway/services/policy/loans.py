@@ -33,7 +33,7 @@ def _people(body: dict, checks: Checks) -> tuple[list[str], list[str]]:
         checks.fail("/enterprise", "an enterprise loan describes the enterprise")
     if loan_type is not LoanType.ENTERPRISE and body.get("enterprise"):
         checks.fail("/enterprise", "only enterprise loans describe an enterprise")
-    ids = lambda values: [v.number for v in values if v is not None]  # noqa: E731
+    ids = lambda values: [v.number for v in values if v is not None]
     borrowers = [] if loan_type is LoanType.ENTERPRISE else ids([applicant, *partners])
     return borrowers, list(dict.fromkeys(ids([applicant, *partners, *hires])))
 

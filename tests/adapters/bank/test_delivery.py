@@ -4,7 +4,6 @@ delivery worker; the bank's RETCOD answers mapped to delivered / retryable / ref
 from __future__ import annotations
 
 import dataclasses
-
 import datetime as dt
 import uuid
 
