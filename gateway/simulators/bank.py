@@ -13,7 +13,7 @@ import threading
 from collections import Counter
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
-from typing import Any, Self
+from typing import Any
 
 import defusedxml.ElementTree as safe_xml
 
@@ -31,6 +31,7 @@ from ..signatures import (
 )
 from ..signatures.ports import Clock, utc_now
 from .canonical_partner import _handler
+from .server import LoopbackServer
 
 OK, DUPLICATE, SIGNATURE_REFUSED, PACKAGE_REFUSED = "0", "-4", "-5", "-1"
 
@@ -45,12 +46,10 @@ class BankBehaviour:
     garbled: bool = False  # answer bytes that are not a package
 
 
-class BankFrontendSimulator:
+class BankFrontendSimulator(LoopbackServer):
     def __init__(self, gateway_jwks: Mapping[str, Any] | Callable[[], Mapping[str, Any]], *,
                  behaviour: BankBehaviour | None = None, clock: Clock = utc_now,
                  host: str = "127.0.0.1", port: int = 0) -> None:
-        from http.server import ThreadingHTTPServer
-
         self.behaviour = behaviour or BankBehaviour()
         self._jwks = gateway_jwks if callable(gateway_jwks) else (lambda: gateway_jwks)
         self._clock = clock
@@ -59,28 +58,7 @@ class BankFrontendSimulator:
         self.received: dict[str, dict] = {}  # YURREF → {"FUNNAM": …, "blocks": [(tag, {field: text})]}
         self.duplicates: Counter[str] = Counter()
         self.refused: list[str] = []  # why signatures or packages were refused
-        self._server = ThreadingHTTPServer((host, port), _handler(self))
-        self._server.daemon_threads = True
-
-    @property
-    def endpoint_url(self) -> str:
-        host, port = self._server.server_address[:2]
-        return f"http://{host}:{port}/cmb/front"
-
-    def start(self) -> Self:
-        threading.Thread(target=self._server.serve_forever, args=(0.05,), daemon=True,
-                         name="bank-frontend-simulator").start()
-        return self
-
-    def stop(self) -> None:
-        self._server.shutdown()
-        self._server.server_close()
-
-    def __enter__(self) -> Self:
-        return self.start()
-
-    def __exit__(self, *exc: object) -> None:
-        self.stop()
+        self._serve(_handler(self), host, port, "/cmb/front", "bank-frontend-simulator")
 
     def _verify(self, request: HttpRequest) -> None:
         for attempt in range(2):  # once more with a refetched JWKS: the gateway may have rotated

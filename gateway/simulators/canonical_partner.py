@@ -15,8 +15,8 @@ import time
 from collections import Counter
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
-from typing import Any, Self
+from http.server import BaseHTTPRequestHandler
+from typing import Any
 from urllib.parse import urlsplit
 
 from ..signatures import (
@@ -35,6 +35,7 @@ from ..signatures import (
     static_key_resolver,
 )
 from ..signatures.ports import Clock, utc_now
+from .server import LoopbackServer
 
 PATH_PREFIX = "/govgate/messages/"
 RECEIPT_MODES = ("valid", "bad_signature", "unsigned", "foreign_key")
@@ -52,7 +53,7 @@ class Behaviour:
     receipt: str = "valid"  # one of RECEIPT_MODES
 
 
-class CanonicalPartnerSimulator:
+class CanonicalPartnerSimulator(LoopbackServer):
     def __init__(self, partner_id: str, signing_key: SigningKey,
                  gateway_jwks: Mapping[str, Any] | Callable[[], Mapping[str, Any]], *,
                  behaviour: Behaviour | None = None, clock: Clock = utc_now,
@@ -71,31 +72,7 @@ class CanonicalPartnerSimulator:
         self.duplicates: Counter[str] = Counter()  # message id → copies after the first
         self.requests = 0
         self.refused: list[str] = []  # reasons of refused signatures
-        self._server = ThreadingHTTPServer((host, port), _handler(self))
-        self._server.daemon_threads = True
-        self._thread: threading.Thread | None = None
-
-    @property
-    def endpoint_url(self) -> str:
-        host, port = self._server.server_address[:2]
-        return f"http://{host}:{port}/govgate"
-
-    def start(self) -> Self:
-        self._thread = threading.Thread(target=self._server.serve_forever, args=(0.05,),
-                                        daemon=True,
-                                        name=f"simulator-{self.partner_id}")
-        self._thread.start()
-        return self
-
-    def stop(self) -> None:
-        self._server.shutdown()
-        self._server.server_close()
-
-    def __enter__(self) -> Self:
-        return self.start()
-
-    def __exit__(self, *exc: object) -> None:
-        self.stop()
+        self._serve(_handler(self), host, port, "/govgate", f"simulator-{partner_id}")
 
     def _verifier_for(self, jwks: Mapping[str, Any]) -> RequestVerifier:
         resolver = static_key_resolver(keys_from_jwks(jwks), owner="govgate")

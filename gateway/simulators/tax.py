@@ -20,8 +20,7 @@ import time
 from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
-from typing import Self
+from http.server import BaseHTTPRequestHandler
 
 from adapters.tax.codes import (
     GENERIC_REPLY_MSGNO,
@@ -36,6 +35,7 @@ from adapters.tax.signature import sign_document, split_signed
 from adapters.tax.xml import parse, render
 
 from ..gmcrypto import DEFAULT_SETTINGS, Sm2PrivateKey, Sm2PublicKey, Sm2Settings
+from .server import LoopbackServer
 
 MAX_REQUEST_BYTES = 1 << 20
 REPLY_MODES = ("valid", "bad_signature", "unsigned", "garbage", "wrong_ref")
@@ -50,7 +50,7 @@ class TaxBehaviour:
     reply: str = "valid"  # one of REPLY_MODES
 
 
-class TaxSimulator:
+class TaxSimulator(LoopbackServer):
     def __init__(self, node: str, signing_key: Sm2PrivateKey,
                  gateway_key: Sm2PublicKey | Callable[[], Sm2PublicKey], *,
                  sm2: Sm2Settings = DEFAULT_SETTINGS, behaviour: TaxBehaviour | None = None,
@@ -67,29 +67,7 @@ class TaxSimulator:
         self.requests = 0
         self._serial = itertools.count(1)
         self._lock = threading.Lock()
-        self._server = ThreadingHTTPServer((host, port), _handler(self))
-        self._server.daemon_threads = True
-        self._thread: threading.Thread | None = None
-
-    @property
-    def endpoint_url(self) -> str:
-        host, port = self._server.server_address[:2]
-        return f"http://{host}:{port}/cfx"
-
-    def start(self) -> Self:
-        self._thread = threading.Thread(target=self._server.serve_forever, daemon=True)
-        self._thread.start()
-        return self
-
-    def stop(self) -> None:
-        self._server.shutdown()
-        self._server.server_close()
-
-    def __enter__(self) -> Self:
-        return self.start()
-
-    def __exit__(self, *exc) -> None:
-        self.stop()
+        self._serve(_handler(self), host, port, "/cfx", "tax-simulator")
 
     def answer(self, body: bytes) -> tuple[int, bytes]:
         """(HTTP status, reply bytes) for one request body."""

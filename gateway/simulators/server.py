@@ -1,0 +1,41 @@
+"""The loopback HTTP server every simulator runs on: start, stop, and its endpoint URL."""
+
+from __future__ import annotations
+
+import threading
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from typing import Self
+
+
+class LoopbackServer:
+    """A threaded HTTP server on ``host:port`` (0: any free port) serving ``handler``.
+
+    ``path`` is the base path the partner registers (``endpoint_url`` = scheme, host, port, path).
+    """
+
+    def _serve(self, handler: type[BaseHTTPRequestHandler], host: str, port: int, path: str,
+               name: str) -> None:
+        self._path = path
+        self._name = name
+        self._server = ThreadingHTTPServer((host, port), handler)
+        self._server.daemon_threads = True
+
+    @property
+    def endpoint_url(self) -> str:
+        host, port = self._server.server_address[:2]
+        return f"http://{host}:{port}{self._path}"
+
+    def start(self) -> Self:
+        threading.Thread(target=self._server.serve_forever, args=(0.05,), daemon=True,
+                         name=self._name).start()
+        return self
+
+    def stop(self) -> None:
+        self._server.shutdown()
+        self._server.server_close()
+
+    def __enter__(self) -> Self:
+        return self.start()
+
+    def __exit__(self, *exc: object) -> None:
+        self.stop()
