@@ -100,4 +100,5 @@ def serve(session: CliSession, host, port, workers, run_migrations) -> None:
         workers=settings.workers,
         proxy_headers=False,
         log_level=settings.log_level.lower(),
+        access_log=False,  # the gateway logs each request itself, as JSON with its ids
     )

@@ -1,11 +1,15 @@
 """The verifier's ports over the database: the partner key registry and the replay cache.
 
-Both open short transactions of their own. A nonce is committed the moment it is recorded, so a
-replay is refused even if the business transaction of the first request later fails.
+Called plainly, each opens a short transaction of its own. ``within(uow)`` binds them to a
+transaction the caller holds instead: the gateway admits a signed request in ONE transaction
+(key, nonce, access, idempotency claim) - every extra commit is an fsync on PostgreSQL. Either
+way a nonce is committed before the request is processed, so a replay is refused even if the
+business transaction of the first request later fails.
 """
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import datetime
 from functools import lru_cache
 
@@ -29,7 +33,13 @@ class KeyRegistry:
 
     def __call__(self, keyid: str) -> RegisteredKey | None:
         with self._uow(readonly=True) as uow:
-            found = uow.keys.get_with_partner_status(keyid)
+            return self.within(uow)(keyid)
+
+    def within(self, uow) -> Callable[[str], RegisteredKey | None]:
+        """A ``KeyResolver`` that reads in ``uow``'s transaction."""
+        return lambda keyid: self._registered(keyid, uow.keys.get_with_partner_status(keyid))
+
+    def _registered(self, keyid: str, found) -> RegisteredKey | None:
         # Keys of other algorithms (SM2 for partner formats) never verify an RFC 9421
         # signature: to the verifier they do not exist (key_unknown).
         if found is None or found[0].algorithm not in ALGORITHMS:
@@ -46,7 +56,6 @@ class KeyRegistry:
             revoked_at=key.revoked_at,
             partner_status=partner_status.value if partner_status else "suspended",
         )
-
 
     def fingerprint(self, keyid: str) -> str:
         """The fingerprint of a key this registry resolved (or looks up now)."""
@@ -71,18 +80,38 @@ class DatabaseNonceStore:
 
     def seen(self, keyid: str, nonce: str) -> bool:
         with self._uow(readonly=True) as uow:
-            return uow.nonces.seen(keyid, nonce, self._clock())
+            return self.within(uow).seen(keyid, nonce)
 
     def record(self, keyid: str, nonce: str, expires_at: datetime) -> bool:
-        now = self._clock()
         with self._uow() as uow:
-            recorded = uow.nonces.record(keyid, nonce, expires_at, now)
-            self._since_purge += 1
-            if self._since_purge >= self.PURGE_EVERY:
-                self._since_purge = 0
-                uow.nonces.purge(now)
-        return recorded
+            return self.within(uow).record(keyid, nonce, expires_at)
+
+    def within(self, uow) -> _NoncesInTransaction:
+        """A ``NonceStore`` that reads and records in ``uow``'s (write) transaction."""
+        return _NoncesInTransaction(self, uow)
 
     def purge(self) -> int:
         with self._uow() as uow:
             return uow.nonces.purge(self._clock())
+
+    def _purge_due(self) -> bool:
+        self._since_purge += 1
+        if self._since_purge < self.PURGE_EVERY:
+            return False
+        self._since_purge = 0
+        return True
+
+
+class _NoncesInTransaction:
+    def __init__(self, store: DatabaseNonceStore, uow) -> None:
+        self._store, self._uow = store, uow
+
+    def seen(self, keyid: str, nonce: str) -> bool:
+        return self._uow.nonces.seen(keyid, nonce, self._store._clock())
+
+    def record(self, keyid: str, nonce: str, expires_at: datetime) -> bool:
+        now = self._store._clock()
+        recorded = self._uow.nonces.record(keyid, nonce, expires_at, now)
+        if self._store._purge_due():
+            self._uow.nonces.purge(now)
+        return recorded

@@ -46,22 +46,27 @@ class Idempotency:
         self._clock = clock
         self.ttl = ttl
 
-    def begin(self, partner_id: str, method: str, route: str, key: str, body: bytes) -> Claim | StoredResponse:
-        """Claim the key, or return the stored response of the completed first request."""
+    def begin(self, partner_id: str, method: str, route: str, key: str, body: bytes,
+              uow=None) -> Claim | StoredResponse:
+        """Claim the key, or return the stored response of the completed first request.
+
+        In a transaction of its own, or in ``uow``'s (write) transaction when one is given."""
+        if uow is None:
+            with self._uow() as own:
+                return self.begin(partner_id, method, route, key, body, own)
         digest = request_digest(body)
         now = self._clock()
-        with self._uow() as uow:
+        existing = uow.idempotency.find(partner_id, method, route, key)
+        if existing is not None and (existing.expires_at <= now or (
+                existing.state == "processing" and existing.locked_until and existing.locked_until <= now)):
+            uow.idempotency.remove(existing.id)  # expired, or its holder died: start afresh
+            existing = None
+        if existing is None:
+            claimed = uow.idempotency.claim(partner_id, method, route, key, digest, now,
+                                            now + LEASE, now + self.ttl)
+            if claimed is not None:
+                return Claim(claimed)
             existing = uow.idempotency.find(partner_id, method, route, key)
-            if existing is not None and (existing.expires_at <= now or (
-                    existing.state == "processing" and existing.locked_until and existing.locked_until <= now)):
-                uow.idempotency.remove(existing.id)  # expired, or its holder died: start afresh
-                existing = None
-            if existing is None:
-                claimed = uow.idempotency.claim(partner_id, method, route, key, digest, now,
-                                                now + LEASE, now + self.ttl)
-                if claimed is not None:
-                    return Claim(claimed)
-                existing = uow.idempotency.find(partner_id, method, route, key)
         if existing is None or existing.state == "processing":
             raise Conflict("a request with this Idempotency-Key is still being processed; retry later",
                            reason="idempotency_in_progress")

@@ -95,6 +95,11 @@ class RequestVerifier:
         self._window = window
         self._tag = tag
 
+    def within(self, key_resolver: KeyResolver, nonce_store: NonceStore) -> RequestVerifier:
+        """The same checks over other ports, e.g. ones bound to the caller's transaction."""
+        return RequestVerifier(key_resolver, nonce_store, clock=self._clock, window=self._window,
+                               tag=self._tag)
+
     def verify(self, request: HttpRequest) -> VerifiedRequest:
         """Return the verified request or raise ``SignatureRejected`` with the first failed check."""
         entry = select_signature(request.headers, self._tag)

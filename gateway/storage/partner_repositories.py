@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from sqlalchemy import Connection, and_, delete, insert, select, update
+from sqlalchemy import Connection, and_, bindparam, delete, insert, select, update
 
 from ..domain.partners import Grant, KeyStatus, Partner, PartnerStatus, Role, SigningKey
 from . import tables as t
@@ -43,12 +43,22 @@ def _partner_values(p: Partner) -> dict:
     }
 
 
+# Built once: every signed request runs these (see exchange_repositories).
+_PARTNER = select(t.partners).where(t.partners.c.id == bindparam("partner_id"))
+_KEY_WITH_PARTNER_STATUS = (
+    select(t.partner_keys, t.partners.c.status.label("partner_status"))
+    .join(t.partners, t.partners.c.id == t.partner_keys.c.partner_id, isouter=True)
+    .where(t.partner_keys.c.keyid == bindparam("keyid"))
+)
+_GRANTS_OF = select(t.grants).where(t.grants.c.partner_id == bindparam("partner_id")).order_by(t.grants.c.id)
+
+
 class PartnerRepository:
     def __init__(self, conn: Connection) -> None:
         self._conn = conn
 
     def get(self, partner_id: str) -> Partner | None:
-        row = self._conn.execute(select(t.partners).where(t.partners.c.id == partner_id)).first()
+        row = self._conn.execute(_PARTNER, {"partner_id": partner_id}).first()
         return _partner(row) if row else None
 
     def add(self, partner: Partner) -> None:
@@ -65,6 +75,7 @@ class PartnerRepository:
         role: str | None = None,
         status: str | None = None,
         division_code: str | None = None,
+        division_codes: list[str] | None = None,
         after: str | None = None,
         limit: int = 50,
     ) -> list[Partner]:
@@ -73,6 +84,8 @@ class PartnerRepository:
             query = query.where(t.partners.c.status == status)
         if division_code:
             query = query.where(t.partners.c.division_code == division_code)
+        if division_codes:
+            query = query.where(t.partners.c.division_code.in_(division_codes))
         if after:
             query = query.where(t.partners.c.id > after)
         # Roles are a small JSON list; filter in Python so SQLite and PostgreSQL agree.
@@ -116,12 +129,7 @@ class KeyRepository:
     def get_with_partner_status(self, keyid: str) -> tuple[SigningKey, PartnerStatus | None] | None:
         """The key and its partner's current status in one statement: the signature verifier
         asks for both on every signed request."""
-        query = (
-            select(t.partner_keys, t.partners.c.status.label("partner_status"))
-            .join(t.partners, t.partners.c.id == t.partner_keys.c.partner_id, isouter=True)
-            .where(t.partner_keys.c.keyid == keyid)
-        )
-        row = self._conn.execute(query).first()
+        row = self._conn.execute(_KEY_WITH_PARTNER_STATUS, {"keyid": keyid}).first()
         if row is None:
             return None
         return _key(row), PartnerStatus(row.partner_status) if row.partner_status else None
@@ -235,4 +243,4 @@ class GrantRepository:
         return [_grant(r) for r in self._conn.execute(query)]
 
     def for_partner(self, partner_id: str) -> list[Grant]:
-        return self.list(partner_id=partner_id, limit=10_000)
+        return [_grant(r) for r in self._conn.execute(_GRANTS_OF, {"partner_id": partner_id})]

@@ -22,12 +22,16 @@ class StoredMessage:
     created_at: datetime
 
 
+_ADD_MESSAGE = insert(t.messages)  # built once: one per accepted message
+_ADD_QUALIFICATION = insert(t.qualifications)
+
+
 class MessageRepository:
     def __init__(self, conn: Connection) -> None:
         self._conn = conn
 
     def add(self, message: StoredMessage) -> None:
-        self._conn.execute(insert(t.messages).values(**message.__dict__))
+        self._conn.execute(_ADD_MESSAGE, message.__dict__)
 
     def get(self, message_id: str) -> StoredMessage | None:
         row = self._conn.execute(select(t.messages).where(t.messages.c.id == message_id)).first()
@@ -64,7 +68,7 @@ class QualificationRepository:
     def add(self, q: StoredQualification) -> None:
         values: dict[str, Any] = dict(q.__dict__)
         values["qualified"] = int(q.qualified)
-        self._conn.execute(insert(t.qualifications).values(**values))
+        self._conn.execute(_ADD_QUALIFICATION, values)
 
     def get(self, qualification_id: str) -> StoredQualification | None:
         row = self._conn.execute(

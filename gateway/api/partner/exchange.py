@@ -78,16 +78,24 @@ class SignedExchange:
         request = http_request(scope, c.settings)
         scope["govgate.state"]["http_request"] = request
         key = idempotency_key(request) if request.method == "POST" else None
-        verified = c.verifier.verify(request)
-        sender = self._check_access(verified.partner_id, operation)
-        exchange = Exchange(verified.partner_id, operation, request, verified, sender=sender)
-        if key is not None:
-            outcome = c.idempotency.begin(verified.partner_id, "POST", operation.name, key, request.body)
-            if isinstance(outcome, StoredResponse):
-                scope["govgate.state"]["replay_label"] = verified.label
-                return outcome
-            exchange.claim = outcome
-        return exchange
+        refused: errors.GovgateError | None = None
+        # One transaction for who signed, whether the nonce is new, whether they may, and the
+        # claim: each commit saved is an fsync on PostgreSQL.
+        with c.uow() as uow:
+            verifier = c.verifier.within(c.key_registry.within(uow), c.nonces.within(uow))
+            verified = verifier.verify(request)  # rejected → rolled back, nothing recorded
+            try:
+                sender = self._check_access(uow, verified.partner_id, operation)
+                outcome = None if key is None else c.idempotency.begin(
+                    verified.partner_id, "POST", operation.name, key, request.body, uow)
+            except errors.GovgateError as error:
+                refused = error  # still commit the nonce: a copy of a refused request is a replay
+        if refused is not None:
+            raise refused
+        if isinstance(outcome, StoredResponse):
+            scope["govgate.state"]["replay_label"] = verified.label
+            return outcome
+        return Exchange(verified.partner_id, operation, request, verified, claim=outcome, sender=sender)
 
     def replay(self, scope, stored: StoredResponse) -> HttpResponse:
         """The stored answer, its original receipt untouched, plus a second gateway signature
@@ -103,21 +111,19 @@ class SignedExchange:
         headers.set("Signature", f"{headers.get('signature')}, {fields.signature}")
         return HttpResponse(response.status, headers, response.body)
 
-    def _check_access(self, partner_id: str, operation: PartnerOperation) -> Partner | None:
+    def _check_access(self, uow, partner_id: str, operation: PartnerOperation) -> Partner | None:
         """The partner's role must fit the operation, and (deny by default) it needs a grant.
         Returns the partner as read for the check (None when the operation needs no check)."""
         if not operation.roles and not operation.grant_required:
             return None
-        c = self.c
-        with c.uow(readonly=True) as uow:
-            partner = uow.partners.get(partner_id)
-            roles = {role.value for role in partner.roles} if partner else set()
-            if operation.roles and not roles & operation.roles:
-                raise errors.Forbidden(
-                    f"{operation.name} is for partners with the role {' or '.join(sorted(operation.roles))}",
-                    reason="role_not_permitted")
-            if operation.grant_required and not c.access.may_call(uow, partner_id, operation.name, c.clock()):
-                raise errors.Forbidden(f"{partner_id} holds no grant for {operation.name}", reason="not_granted")
+        partner = uow.partners.get(partner_id)
+        roles = {role.value for role in partner.roles} if partner else set()
+        if operation.roles and not roles & operation.roles:
+            raise errors.Forbidden(
+                f"{operation.name} is for partners with the role {' or '.join(sorted(operation.roles))}",
+                reason="role_not_permitted")
+        if operation.grant_required and not self.c.access.may_call(uow, partner_id, operation.name, self.c.clock()):
+            raise errors.Forbidden(f"{partner_id} holds no grant for {operation.name}", reason="not_granted")
         return partner
 
     def finish(self, scope, response: HttpResponse) -> HttpResponse:

@@ -29,10 +29,11 @@ def nearest(uow, role: Role, division_code: str, pointer: str) -> Partner:
     Loans are handled where the business is started (不受户籍所在地限制, 86号-16); a county
     without its own system is served by the prefecture's.
     """
-    for code in _division_chain(division_code):
-        found = in_division(uow, role, code)
-        if found:
-            return found[0]
+    chain = _division_chain(division_code)
+    found = uow.partners.list(role=role.value, division_codes=chain, status=PartnerStatus.ACTIVE.value,
+                              limit=1000)
+    if found:  # one query for the whole chain; the nearest level wins, then the lowest id
+        return min(found, key=lambda p: chain.index(p.division_code))
     raise NoRecipient(
         f"no active {role.value} partner is registered for division {division_code} or above it",
         errors=[FieldError(pointer, f"no {role.value} partner serves this division")],
