@@ -1,10 +1,12 @@
 """The verifier's ports over the database: the partner key registry and the replay cache.
 
 Called plainly, each opens a short transaction of its own. ``within(uow)`` binds them to a
-transaction the caller holds instead: the gateway admits a signed request in ONE transaction
-(key, nonce, access, idempotency claim) - every extra commit is an fsync on PostgreSQL. Either
-way a nonce is committed before the request is processed, so a replay is refused even if the
-business transaction of the first request later fails.
+transaction the caller holds instead, and ``DatabaseNonceStore.deferred(uow)`` checks in the
+caller's read transaction and leaves the recording to its write transaction: the gateway admits
+a signed request in one read (key, nonce, access) and one short write (nonce, idempotency
+claim), so neither the crypto nor the reads hold SQLite's write lock, and PostgreSQL commits
+once. Either way a nonce is committed before the request is processed, so a replay is refused
+even if the business transaction of the first request later fails.
 """
 
 from __future__ import annotations
@@ -90,6 +92,10 @@ class DatabaseNonceStore:
         """A ``NonceStore`` that reads and records in ``uow``'s (write) transaction."""
         return _NoncesInTransaction(self, uow)
 
+    def deferred(self, uow) -> DeferredNonce:
+        """A ``NonceStore`` that checks in ``uow`` and records later, in ``record_in``."""
+        return DeferredNonce(self, uow)
+
     def purge(self) -> int:
         with self._uow() as uow:
             return uow.nonces.purge(self._clock())
@@ -115,3 +121,23 @@ class _NoncesInTransaction:
         if self._store._purge_due():
             self._uow.nonces.purge(now)
         return recorded
+
+
+class DeferredNonce:
+    """Checks a nonce in a read transaction; ``record`` only remembers it, for ``record_in``."""
+
+    def __init__(self, store: DatabaseNonceStore, uow) -> None:
+        self._store, self._uow = store, uow
+        self.pending: tuple[str, str, datetime] | None = None
+
+    def seen(self, keyid: str, nonce: str) -> bool:
+        return self._uow.nonces.seen(keyid, nonce, self._store._clock())
+
+    def record(self, keyid: str, nonce: str, expires_at: datetime) -> bool:
+        self.pending = keyid, nonce, expires_at
+        return True
+
+    def record_in(self, uow) -> bool:
+        """Record the remembered nonce in ``uow``'s write transaction; False if it was taken."""
+        assert self.pending is not None, "record_in before the signature was verified"
+        return self._store.within(uow).record(*self.pending)

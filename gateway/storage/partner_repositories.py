@@ -45,6 +45,10 @@ def _partner_values(p: Partner) -> dict:
 
 # Built once: every signed request runs these (see exchange_repositories).
 _PARTNER = select(t.partners).where(t.partners.c.id == bindparam("partner_id"))
+_ACTIVE_IN = select(t.partners).where(
+    t.partners.c.status == PartnerStatus.ACTIVE.value,
+    t.partners.c.division_code.in_(bindparam("codes", expanding=True)),
+).order_by(t.partners.c.id)
 _KEY_WITH_PARTNER_STATUS = (
     select(t.partner_keys, t.partners.c.status.label("partner_status"))
     .join(t.partners, t.partners.c.id == t.partner_keys.c.partner_id, isouter=True)
@@ -75,7 +79,6 @@ class PartnerRepository:
         role: str | None = None,
         status: str | None = None,
         division_code: str | None = None,
-        division_codes: list[str] | None = None,
         after: str | None = None,
         limit: int = 50,
     ) -> list[Partner]:
@@ -84,8 +87,6 @@ class PartnerRepository:
             query = query.where(t.partners.c.status == status)
         if division_code:
             query = query.where(t.partners.c.division_code == division_code)
-        if division_codes:
-            query = query.where(t.partners.c.division_code.in_(division_codes))
         if after:
             query = query.where(t.partners.c.id > after)
         # Roles are a small JSON list; filter in Python so SQLite and PostgreSQL agree.
@@ -98,6 +99,12 @@ class PartnerRepository:
             if len(found) >= limit:
                 break
         return found
+
+
+    def active_in(self, role: str, division_codes: list[str]) -> list[Partner]:
+        """Active partners with ``role`` registered for any of ``division_codes``."""
+        rows = self._conn.execute(_ACTIVE_IN, {"codes": division_codes})
+        return [p for p in map(_partner, rows) if Role(role) in p.roles]
 
 
 def _key(row: Any) -> SigningKey:

@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+from contextlib import AbstractContextManager, nullcontext
+
 from sqlalchemy import Connection, Engine
 
 from . import admin_repositories as a
+from .database import WriterQueue, writer_queue
 from . import delivery_repositories as d
 from . import exchange_repositories as x
 from . import partner_repositories as r
@@ -14,12 +17,24 @@ from . import policy_repositories as p
 class SqlUnitOfWork:
     """``with uow:`` opens a transaction; it commits on a clean exit and rolls back on error."""
 
-    def __init__(self, engine: Engine, readonly: bool = False) -> None:
+    def __init__(self, engine: Engine, readonly: bool = False, writers: WriterQueue | None = None) -> None:
         self._engine = engine
         self._readonly = readonly
         self._conn: Connection | None = None
+        self._writers = None if readonly else writers  # readers never wait (WAL)
+        self._turn: AbstractContextManager = nullcontext()
 
     def __enter__(self) -> SqlUnitOfWork:
+        self._turn = nullcontext() if self._writers is None else self._writers.turn()
+        self._turn.__enter__()
+        try:
+            self._open()
+        except BaseException:
+            self._turn.__exit__(None, None, None)
+            raise
+        return self
+
+    def _open(self) -> None:
         self._conn = self._engine.connect()
         if self._readonly:
             self._conn = self._conn.execution_options(govgate_readonly=True)
@@ -38,7 +53,6 @@ class SqlUnitOfWork:
         self.qualifications = p.QualificationRepository(conn)
         self.subsidy_claim_lines = p.SubsidyClaimLineRepository(conn)
         self.deliveries = d.DeliveryRepository(conn)
-        return self
 
     @property
     def connection(self) -> Connection:
@@ -55,12 +69,14 @@ class SqlUnitOfWork:
             assert self._conn is not None
             self._conn.close()
             self._conn = None
+            self._turn.__exit__(None, None, None)
 
 
 class SqlUnitOfWorkFactory:
     def __init__(self, engine: Engine) -> None:
         self.engine = engine
+        self._writers = writer_queue(engine)
 
     def __call__(self, readonly: bool = False) -> SqlUnitOfWork:
         """``readonly=True`` for units of work that only read (see storage.database)."""
-        return SqlUnitOfWork(self.engine, readonly)
+        return SqlUnitOfWork(self.engine, readonly, self._writers)

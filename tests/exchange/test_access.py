@@ -87,3 +87,13 @@ def test_diagnostics_need_no_grant_as_the_contract_stands(client, container, par
     whoami = partner.get("/v1/whoami")
     assert whoami.status_code == 200 and whoami.json()["granted_operations"] == []
     assert partner.post(ECHO, json={"n": 1}).status_code == 200
+
+
+def test_a_copy_of_a_refused_request_is_a_replay_even_once_granted(
+    client, admin_headers, guarded, partner
+):
+    # The refusal commits the nonce: granting afterwards must not make the old bytes valid.
+    headers = partner.sign("POST", ECHO, b'{"n": 1}', idempotency_key="k")
+    problem(client.post(ECHO, headers=headers, content=b'{"n": 1}'), 403, "not_granted")
+    grant(client, admin_headers, partner.id, "diagnostics")
+    problem(client.post(ECHO, headers=headers, content=b'{"n": 1}'), 401, "nonce_replayed")

@@ -64,3 +64,28 @@ def test_a_purged_nonce_is_still_useless_to_a_replayer(client, container, partne
     assert container.nonces.purge() == 1
     # Forgetting is safe: the signature has aged out of the window the nonce guarded.
     problem(client.get("/v1/whoami", headers=headers), 401, "signature_expired")
+
+
+def test_a_copy_recorded_between_the_check_and_the_write_wins(client, container, partner, monkeypatch):
+    # Admission checks the nonce in a read, verifies, then records it in a short write. A copy
+    # admitted by another process in between takes the nonce; this request is then the replay,
+    # and it leaves no idempotency claim behind.
+    deferred = container.nonces.deferred
+
+    def raced(uow):
+        nonce = deferred(uow)
+        record = nonce.record
+
+        def record_and_lose(keyid, value, expires_at):
+            assert container.nonces.record(keyid, value, expires_at)  # the other process
+            return record(keyid, value, expires_at)
+
+        nonce.record = record_and_lose
+        return nonce
+
+    monkeypatch.setattr(container.nonces, "deferred", raced)
+    response = partner.post("/v1/connectivity-tests", json={"n": 1}, idempotency_key="raced")
+    problem(response, 401, "nonce_replayed")
+    with container.engine.connect() as conn:
+        claims = conn.execute(select(func.count()).select_from(tables.idempotency_records)).scalar_one()
+    assert claims == 0

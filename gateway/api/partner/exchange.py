@@ -22,7 +22,15 @@ from ...domain.partners import Partner
 from ...evidence.canonical import format_timestamp
 from ...evidence.chain import Direction, MessageRecord
 from ...exchange.idempotency import Claim, StoredResponse
-from ...signatures import Headers, HttpRequest, HttpResponse, ResponseSigner, VerifiedRequest
+from ...signatures import (
+    Headers,
+    HttpRequest,
+    HttpResponse,
+    Rejection,
+    ResponseSigner,
+    SignatureRejected,
+    VerifiedRequest,
+)
 from ...signatures.fields import tagged_label
 from ...signatures.profile import REPLAY_TAG, REQUEST_TAG
 from ..problems import PROBLEM_JSON, idiom_renderer, problem_body
@@ -79,17 +87,25 @@ class SignedExchange:
         scope["govgate.state"]["http_request"] = request
         key = idempotency_key(request) if request.method == "POST" else None
         refused: errors.GovgateError | None = None
-        # One transaction for who signed, whether the nonce is new, whether they may, and the
-        # claim: each commit saved is an fsync on PostgreSQL.
-        with c.uow() as uow:
-            verifier = c.verifier.within(c.key_registry.within(uow), c.nonces.within(uow))
-            verified = verifier.verify(request)  # rejected → rolled back, nothing recorded
+        sender = outcome = None
+        # A read (key, nonce seen, access) and the crypto, then one short write (the nonce and the
+        # claim): SQLite's write lock is held only for the write, and PostgreSQL commits once.
+        with c.uow(readonly=True) as uow:
+            nonce = c.nonces.deferred(uow)
+            verified = c.verifier.within(c.key_registry.within(uow), nonce).verify(request)
             try:
                 sender = self._check_access(uow, verified.partner_id, operation)
-                outcome = None if key is None else c.idempotency.begin(
-                    verified.partner_id, "POST", operation.name, key, request.body, uow)
             except errors.GovgateError as error:
-                refused = error  # still commit the nonce: a copy of a refused request is a replay
+                refused = error
+        with c.uow() as uow:
+            if not nonce.record_in(uow):  # a copy that arrived meanwhile was recorded first
+                raise SignatureRejected(Rejection.NONCE_REPLAYED)
+            if refused is None and key is not None:
+                try:
+                    outcome = c.idempotency.begin(verified.partner_id, "POST", operation.name, key,
+                                                  request.body, uow)
+                except errors.GovgateError as error:
+                    refused = error  # the nonce still commits: a copy of a refused request is a replay
         if refused is not None:
             raise refused
         if isinstance(outcome, StoredResponse):

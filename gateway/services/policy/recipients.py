@@ -30,8 +30,7 @@ def nearest(uow, role: Role, division_code: str, pointer: str) -> Partner:
     without its own system is served by the prefecture's.
     """
     chain = _division_chain(division_code)
-    found = uow.partners.list(role=role.value, division_codes=chain, status=PartnerStatus.ACTIVE.value,
-                              limit=1000)
+    found = uow.partners.active_in(role.value, chain)
     if found:  # one query for the whole chain; the nearest level wins, then the lowest id
         return min(found, key=lambda p: chain.index(p.division_code))
     raise NoRecipient(
