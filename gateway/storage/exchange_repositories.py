@@ -10,9 +10,8 @@ from __future__ import annotations
 from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Any
-
 from functools import cache
+from typing import Any
 
 from sqlalchemy import Connection, and_, bindparam, delete, insert, select, update
 from sqlalchemy.dialects.postgresql import insert as pg_insert
@@ -21,10 +20,6 @@ from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from ..evidence.chain import ChainHead, LogEntry, MessageRecord
 from ..evidence.checkpoint import Checkpoint
 from . import tables as t
-
-
-def _upsert(conn: Connection):
-    return pg_insert if conn.dialect.name == "postgresql" else sqlite_insert
 
 
 _NONCE_EXPIRY = select(t.nonces.c.expires_at).where(

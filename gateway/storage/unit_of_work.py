@@ -7,11 +7,11 @@ from contextlib import AbstractContextManager, nullcontext
 from sqlalchemy import Connection, Engine
 
 from . import admin_repositories as a
-from .database import WriterQueue, writer_queue
 from . import delivery_repositories as d
 from . import exchange_repositories as x
 from . import partner_repositories as r
 from . import policy_repositories as p
+from .database import WriterQueue, writer_queue
 
 
 class SqlUnitOfWork:
