@@ -21,7 +21,6 @@ from ..evidence.chain import ChainHead, LogEntry, MessageRecord
 from ..evidence.checkpoint import Checkpoint
 from . import tables as t
 
-
 _NONCE_EXPIRY = select(t.nonces.c.expires_at).where(
     and_(t.nonces.c.keyid == bindparam("keyid"), t.nonces.c.nonce == bindparam("nonce")))
 
