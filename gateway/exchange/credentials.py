@@ -127,11 +127,11 @@ class DeferredNonce:
     """Checks a nonce in a read transaction; ``record`` only remembers it, for ``record_in``."""
 
     def __init__(self, store: DatabaseNonceStore, uow) -> None:
-        self._store, self._uow = store, uow
+        self._store, self._read = store, store.within(uow)
         self.pending: tuple[str, str, datetime] | None = None
 
     def seen(self, keyid: str, nonce: str) -> bool:
-        return self._uow.nonces.seen(keyid, nonce, self._store._clock())
+        return self._read.seen(keyid, nonce)
 
     def record(self, keyid: str, nonce: str, expires_at: datetime) -> bool:
         self.pending = keyid, nonce, expires_at

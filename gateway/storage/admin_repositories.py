@@ -7,11 +7,10 @@ from datetime import datetime
 from typing import Any
 
 from sqlalchemy import Connection, delete, func, insert, select, update
-from sqlalchemy.dialects.postgresql import insert as pg_insert
-from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 
 from ..domain.admin import AdminRole, AdminToken, AuditEvent, Outcome
 from . import tables as t
+from .database import upsert_insert
 
 
 def _token(row: Any) -> AdminToken:
@@ -148,9 +147,8 @@ class RateWindowRepository:
     def hit(self, bucket: str, window_start: int) -> int:
         """Count one request in the window and return the new count (one atomic upsert)."""
         table = t.rate_windows
-        dialect = self._conn.dialect.name
-        insert_ = pg_insert if dialect == "postgresql" else sqlite_insert
-        statement = insert_(table).values(bucket=bucket, window_start=window_start, count=1)
+        statement = upsert_insert(self._conn.dialect.name)(table).values(
+            bucket=bucket, window_start=window_start, count=1)
         statement = statement.on_conflict_do_update(
             index_elements=[table.c.bucket, table.c.window_start],
             set_={"count": table.c.count + 1},

@@ -9,6 +9,8 @@ from contextlib import contextmanager
 from pathlib import Path
 
 from sqlalchemy import Engine, create_engine, event
+from sqlalchemy.dialects.postgresql import insert as pg_insert
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 
 try:
     import fcntl
@@ -29,6 +31,11 @@ def make_engine(url: str, *, pool_size: int = 5) -> Engine:
         # psycopg 3 is the driver we ship; plain postgresql:// would ask for psycopg2.
         url = "postgresql+psycopg://" + url[len("postgresql://") :]
     return create_engine(url, pool_size=pool_size, max_overflow=10, pool_pre_ping=True)
+
+
+def upsert_insert(dialect: str):
+    """The dialect's ``insert`` with ``ON CONFLICT`` (PostgreSQL and SQLite spell it alike)."""
+    return pg_insert if dialect == "postgresql" else sqlite_insert
 
 
 def _sqlite_pragmas(dbapi_connection, _record) -> None:
@@ -64,7 +71,7 @@ class WriterQueue:
 
     @contextmanager
     def turn(self) -> Iterator[None]:
-        held = self._local.__dict__.get("held")
+        held = getattr(self._local, "held", None)
         if held is None:
             held = self._local.held = _LockFile(self._path)
         held.depth += 1

@@ -14,12 +14,11 @@ from functools import cache
 from typing import Any
 
 from sqlalchemy import Connection, and_, bindparam, delete, insert, select, update
-from sqlalchemy.dialects.postgresql import insert as pg_insert
-from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 
 from ..evidence.chain import ChainHead, LogEntry, MessageRecord
 from ..evidence.checkpoint import Checkpoint
 from . import tables as t
+from .database import upsert_insert
 
 _NONCE_EXPIRY = select(t.nonces.c.expires_at).where(
     and_(t.nonces.c.keyid == bindparam("keyid"), t.nonces.c.nonce == bindparam("nonce")))
@@ -28,8 +27,7 @@ _NONCE_EXPIRY = select(t.nonces.c.expires_at).where(
 @cache
 def _record_nonce(dialect: str):
     n = t.nonces.c
-    upsert = pg_insert if dialect == "postgresql" else sqlite_insert
-    return upsert(t.nonces).values(
+    return upsert_insert(dialect)(t.nonces).values(
         keyid=bindparam("keyid"), nonce=bindparam("nonce"), expires_at=bindparam("expiry", type_=n.expires_at.type),
     ).on_conflict_do_update(
         index_elements=[n.keyid, n.nonce],
@@ -74,14 +72,16 @@ class IdempotencyRecord:
 
 
 _FIND_CLAIM = select(t.idempotency_records).where(and_(
-    *(getattr(t.idempotency_records.c, name) == bindparam(name) for name in ("partner_id", "method", "route", "key"))))
+    t.idempotency_records.c.partner_id == bindparam("partner_id"),
+    t.idempotency_records.c.method == bindparam("method"),
+    t.idempotency_records.c.route == bindparam("route"),
+    t.idempotency_records.c.key == bindparam("key")))
 _COMPLETE_CLAIM = update(t.idempotency_records).where(t.idempotency_records.c.id == bindparam("record_id"))
 
 
 @cache
 def _claim(dialect: str):
-    upsert = pg_insert if dialect == "postgresql" else sqlite_insert
-    return upsert(t.idempotency_records).on_conflict_do_nothing().returning(t.idempotency_records.c.id)
+    return upsert_insert(dialect)(t.idempotency_records).on_conflict_do_nothing().returning(t.idempotency_records.c.id)
 
 
 class IdempotencyRepository:
@@ -170,8 +170,7 @@ class MessageLogRepository:
         self._conn.execute(insert(t.checkpoints).values(
             seq=checkpoint.seq, head_hash=checkpoint.head_hash, issued_at=checkpoint.issued_at,
             keyid=checkpoint.keyid, signature=checkpoint.signature))
-        self._conn.execute(update(t.log_head).where(t.log_head.c.id == 1).values(
-            last_checkpoint_seq=checkpoint.seq))
+        self._conn.execute(_ADVANCE_HEAD, {"last_checkpoint_seq": checkpoint.seq})
         if self._locked is not None:
             self._locked = self._locked[0], checkpoint.seq
 

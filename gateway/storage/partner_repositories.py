@@ -100,7 +100,6 @@ class PartnerRepository:
                 break
         return found
 
-
     def active_in(self, role: str, division_codes: list[str]) -> list[Partner]:
         """Active partners with ``role`` registered for any of ``division_codes``."""
         rows = self._conn.execute(_ACTIVE_IN, {"codes": division_codes})

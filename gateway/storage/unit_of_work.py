@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from contextlib import AbstractContextManager, nullcontext
+from contextlib import ExitStack
 
 from sqlalchemy import Connection, Engine
 
@@ -22,16 +22,14 @@ class SqlUnitOfWork:
         self._readonly = readonly
         self._conn: Connection | None = None
         self._writers = None if readonly else writers  # readers never wait (WAL)
-        self._turn: AbstractContextManager = nullcontext()
+        self._release = ExitStack()
 
     def __enter__(self) -> SqlUnitOfWork:
-        self._turn = nullcontext() if self._writers is None else self._writers.turn()
-        self._turn.__enter__()
-        try:
+        with ExitStack() as stack:  # the writer's turn is given back if opening fails
+            if self._writers is not None:
+                stack.enter_context(self._writers.turn())
             self._open()
-        except BaseException:
-            self._turn.__exit__(None, None, None)
-            raise
+            self._release = stack.pop_all()
         return self
 
     def _open(self) -> None:
@@ -69,7 +67,7 @@ class SqlUnitOfWork:
             assert self._conn is not None
             self._conn.close()
             self._conn = None
-            self._turn.__exit__(None, None, None)
+            self._release.close()
 
 
 class SqlUnitOfWorkFactory:

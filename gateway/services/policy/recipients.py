@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from ...domain.partners import Partner, PartnerStatus, Role
+from ...domain.partners import Partner, Role
 from ...errors import FieldError, InvalidInput
 
 
@@ -19,8 +19,7 @@ def _division_chain(code: str) -> list[str]:
 
 def in_division(uow, role: Role, division_code: str) -> list[Partner]:
     """Active partners with ``role`` registered for exactly ``division_code``."""
-    return [p for p in uow.partners.list(role=role.value, division_code=division_code,
-                                         status=PartnerStatus.ACTIVE.value, limit=1000)]
+    return uow.partners.active_in(role.value, [division_code])
 
 
 def nearest(uow, role: Role, division_code: str, pointer: str) -> Partner:
