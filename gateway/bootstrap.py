@@ -25,8 +25,8 @@ from .exchange.credentials import DatabaseNonceStore, KeyRegistry
 from .exchange.idempotency import Idempotency
 from .exchange.message_log import MessageLog
 from .keystore import GatewayKeyStore
-from .observability.spans import Tracer
-from .observability.tracing import build_tracing
+from .observability.spans import NoTracing
+from .observability.tracing import Tracing, build_tracing
 from .policy.calendar import WorkingDayCalendar
 from .policy.rulesets import LoanRuleBook, load_rule_book
 from .queries.canonical_hr import CanonicalHrFacts
@@ -69,7 +69,7 @@ class Container:
     rule_book: LoanRuleBook
     hr_facts: HrFactsRegistry
     adapters: AdapterRegistry
-    tracing: Tracer  # NO_TRACING unless GOVGATE_TRACING_EXPORTER names an exporter
+    tracing: Tracing | NoTracing  # NO_TRACING unless GOVGATE_TRACING_EXPORTER names an exporter
     signed_exchange: object = None  # the HTTP edge's SignedExchange, set by create_app
     # idiom → renders a problem in a partner's own format; idiom → its inbound handler
     error_idioms: dict = field(default_factory=dict)

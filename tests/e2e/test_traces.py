@@ -6,15 +6,21 @@ in-memory exporter; W3C traceparent received by HR and the recipients, and accep
 from __future__ import annotations
 
 import json
+import uuid
 
 import pytest
 from opentelemetry.sdk.trace.export.in_memory_span_exporter import InMemorySpanExporter
 from opentelemetry.trace import SpanKind, StatusCode, format_span_id, format_trace_id
 
+from adapters import bank
 from gateway.bootstrap import build_container
 from gateway.delivery.assembly import delivery_worker
+from gateway.simulators.bank import BankFrontendSimulator
 from gateway.storage import migrate
+from gateway.storage.policy_repositories import StoredMessage
+from tests.adapters.bank.messages import SAMPLES as BANK_SAMPLES
 from tests.adapters.tax.test_end_to_end import accept_conclusion, tax_system  # noqa: F401 (fixture)
+from tests.support.ids import credit_code
 from tests.support.samples import APPLICANT, individual_loan
 from tests.support.samples import deferral_conclusion as conclusion
 
@@ -190,16 +196,44 @@ def test_a_refused_signature_is_an_errored_admit_with_its_reason(story, spans):
     assert server.status.status_code is not StatusCode.ERROR  # a 4xx is the caller's error
 
 
-def test_an_adapters_transport_carries_the_trace_too(container, spans, tax_system):  # noqa: F811
-    """The tax adapter (CFX over its own HTTP transport) got the composition root's sessions."""
-    message_id = accept_conclusion(container)
+def attempt_and_call(container, spans, message_id: str, format_name: str):
     spans.clear()
     assert delivery_worker(container).run_once() == 1
     found = spans.get_finished_spans()
     attempt = one(found, "govgate.delivery")
     assert attempt.attributes["govgate.delivery.outcome"] == "delivered"
     assert (attempt.attributes["govgate.partner.format"], attempt.attributes["govgate.message_id"]) == \
-        ("tax_cfx", message_id)
+        (format_name, message_id)
     client = one(found, "POST")
     assert parent_of(client) == hex_ids(attempt)[1]
+    return client
+
+
+def test_the_tax_adapters_transport_carries_the_trace(container, spans, tax_system):  # noqa: F811
+    """CFX over the tax adapter's own HTTP transport: it got the composition root's sessions."""
+    client = attempt_and_call(container, spans, accept_conclusion(container), "tax_cfx")
     assert received(tax_system) == [hex_ids(client)]
+
+
+@pytest.fixture
+def bank_front_end(container):
+    container.keystore.ensure_current()
+    with BankFrontendSimulator(container.keystore.jwks, clock=container.clock) as simulator:
+        now = container.clock()
+        with container.uow() as uow:
+            container.partners.register(uow, {
+                "id": credit_code(4601), "name": "通辽某商业银行", "roles": ["bank"],
+                "division_code": "150500", "endpoint_url": simulator.endpoint_url,
+                "format": bank.FORMAT, "format_settings": {"lgnnam": "TLBANK01"}}, now)
+        yield simulator
+
+
+def test_the_bank_adapters_transport_carries_the_trace(container, spans, bank_front_end):
+    message_id, now = str(uuid.uuid4()), container.clock()
+    with container.uow() as uow:
+        uow.messages.add(StoredMessage(message_id, "guarantee_decision", credit_code(902), "150500",
+                                       str(uuid.uuid4()), BANK_SAMPLES["guarantee_decision"], now))
+        uow.deliveries.schedule(message_id, credit_code(4601), now)
+    client = attempt_and_call(container, spans, message_id, bank.FORMAT)
+    assert message_id in bank_front_end.received  # YURREF: the message id
+    assert received(bank_front_end) == [hex_ids(client)]
