@@ -6,7 +6,11 @@ in-memory exporter; W3C traceparent received by HR and the recipients, and accep
 from __future__ import annotations
 
 import json
+import os
+import subprocess
+import sys
 import uuid
+from datetime import UTC, datetime
 
 import pytest
 from opentelemetry.sdk.trace.export.in_memory_span_exporter import InMemorySpanExporter
@@ -237,3 +241,34 @@ def test_the_bank_adapters_transport_carries_the_trace(container, spans, bank_fr
     client = attempt_and_call(container, spans, message_id, bank.FORMAT)
     assert message_id in bank_front_end.received  # YURREF: the message id
     assert received(bank_front_end) == [hex_ids(client)]
+
+
+@pytest.mark.slow
+def test_a_govgate_worker_process_exports_its_attempts(story, settings, clock, tmp_path):
+    """``govgate worker --once`` with the console exporter: its spans (flushed as it exits) and
+    its log lines on stderr, its traceparent at the recipients."""
+    accepted = story.hr.post("/v1/deferral-conclusions", json=conclusion())
+    assert accepted.status_code == 202, accepted.text
+    clock.now = datetime.now(UTC)  # the worker signs with the real clock; the simulators check it
+    env = {**{k: v for k, v in os.environ.items() if not k.startswith(("GOVGATE_", "OTEL_"))},
+           "GOVGATE_DATA_DIR": str(tmp_path), "GOVGATE_DATABASE_URL": settings.effective_database_url,
+           "GOVGATE_ALLOW_LOOPBACK_HTTP": "true", "GOVGATE_TRACING_EXPORTER": "console",
+           "GOVGATE_TRACING_SERVICE_NAME": "govgate-worker"}
+    done = subprocess.run([sys.executable, "-m", "gateway.cli", "worker", "--once"], env=env,
+                          capture_output=True, text=True, timeout=120)
+    assert done.returncode == 0, done.stderr
+    assert "2 delivery attempt(s) made" in done.stdout
+    records = [json.loads(line) for line in done.stderr.splitlines() if line.startswith("{")]
+    attempts = [r for r in records if r.get("name") == "govgate.delivery"]
+    assert len(attempts) == 2
+    for attempt in attempts:
+        assert attempt["attributes"]["govgate.delivery.outcome"] == "delivered"
+        assert attempt["resource"]["attributes"]["service.name"] == "govgate-worker"
+        trace_id = attempt["context"]["trace_id"].removeprefix("0x")
+        [call] = [r for r in records if r.get("name") == "POST"
+                  and r["context"]["trace_id"] == attempt["context"]["trace_id"]]
+        recipient = story.simulators[{story.tax.id: "tax", story.finance.id: "finance"}[
+            attempt["attributes"]["govgate.partner_id"]]]
+        assert received(recipient) == [(trace_id, call["context"]["span_id"].removeprefix("0x"))]
+        assert any(r.get("logger") == "govgate.delivery" and r.get("trace_id") == trace_id
+                   for r in records)
