@@ -84,6 +84,9 @@ class Settings:
     # Prometheus multiprocess files of every server and worker process; empty means
     # data_dir/metrics.
     metrics_dir: str = ""
+    # /v1/readyz fails below this much free space on the data directory's (and the SQLite
+    # file's) filesystem, before a full disk starts refusing writes.
+    min_free_disk_mb: int = 100
     extra: Mapping[str, str] = field(default_factory=dict, compare=False, repr=False)
 
     @property

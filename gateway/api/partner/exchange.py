@@ -229,10 +229,12 @@ def base_components(signature_base: str) -> dict[str, str]:
 def _problem(error: errors.GovgateError, scope, container=None) -> HttpResponse:
     import json
 
+    retry = ([("retry-after", str(error.retry_after))]
+             if isinstance(error, (errors.Unavailable, errors.RateLimited)) else [])
     render = idiom_renderer(scope, container)
     if render is not None:  # the operation answers in a partner's idiom (x-govgate-idiom)
         content_type, body = render(error.status, error.reason, error.detail)
-        return HttpResponse(error.status, Headers([("content-type", content_type)]), body)
+        return HttpResponse(error.status, Headers([("content-type", content_type), *retry]), body)
     body = json.dumps(problem_body(error.status, error.reason, error.detail, scope.get("govgate.request_id")),
                       ensure_ascii=False).encode()
-    return HttpResponse(error.status, Headers([("content-type", PROBLEM_JSON)]), body)
+    return HttpResponse(error.status, Headers([("content-type", PROBLEM_JSON), *retry]), body)
