@@ -65,6 +65,7 @@ class Container:
     idempotency: Idempotency
     message_log: MessageLog
     partner_operations: dict
+    path_methods: contract.PathMethods
     calendar: WorkingDayCalendar
     rule_book: LoanRuleBook
     hr_facts: HrFactsRegistry
@@ -122,6 +123,7 @@ def build_container(settings: Settings, *, clock: Callable[[], datetime] = utc_n
         message_log=MessageLog(uow, clock, checkpoint_key, settings.checkpoint_interval,
                                tracer=tracing),
         partner_operations=contract.partner_operations(spec),
+        path_methods=contract.path_methods(spec),
         calendar=WorkingDayCalendar.from_file(settings.calendar_file or None),
         rule_book=load_rule_book(),
         hr_facts=HrFactsRegistry({"canonical": CanonicalHrFacts(
