@@ -6,13 +6,12 @@ Pointers are rooted in the request viewed as one document: ``/body/...`` for bod
 
 from __future__ import annotations
 
-import json
-
 from connexion.datastructures import MediaTypeDict
 from connexion.exceptions import BadRequestProblem, ExtraParameterProblem
 from connexion.lifecycle import ConnexionRequest
 from connexion.validators import VALIDATOR_MAP, JSONRequestBodyValidator, ParameterValidator
 
+from .. import strict_json
 from ..errors import FieldError, InvalidInput
 
 MAX_ERRORS = 50
@@ -45,14 +44,21 @@ def _field_errors(error) -> list[FieldError]:
     return [FieldError(_pointer("/body", base), error.message[:300])]
 
 
-def _has_nul(value) -> bool:
-    if isinstance(value, str):
-        return "\x00" in value
-    if isinstance(value, dict):
-        return any(_has_nul(k) or _has_nul(v) for k, v in value.items())
-    if isinstance(value, list):
-        return any(_has_nul(v) for v in value)
-    return False
+# Content rules (the text itself cannot be stored or carried) are 422; the rest of what
+# ``strict_json`` refuses is a malformed request, 400.
+_CONTENT_REASONS = {"invalid_unicode": 422, "nul_character": 422}
+
+
+def parse_body(raw: bytes):
+    """The JSON body, read strictly (``gateway.strict_json``); ``InvalidInput`` when refused."""
+    try:
+        return strict_json.loads(raw)
+    except strict_json.JsonRefused as refused:
+        raise InvalidInput(
+            refused.detail, reason=refused.reason, status=_CONTENT_REASONS.get(refused.reason, 400),
+            errors=[FieldError("/body" + pointer, detail) for pointer, detail in refused.pointers],
+            pointers_absolute=True,
+        ) from None
 
 
 class PointingJSONBodyValidator(JSONRequestBodyValidator):
@@ -60,18 +66,7 @@ class PointingJSONBodyValidator(JSONRequestBodyValidator):
         raw = b"".join([chunk async for chunk in stream])
         if not raw:
             return None
-        try:
-            parsed = json.loads(raw.decode(self._encoding))
-        except (UnicodeDecodeError, json.JSONDecodeError) as exc:
-            where = f" at line {exc.lineno} column {exc.colno}" if hasattr(exc, "lineno") else ""
-            raise InvalidInput(
-                f"the body is not valid JSON{where}", reason="malformed_json", status=400
-            ) from None
-        if b"\\u0000" in raw and _has_nul(parsed):  # no database text column can hold NUL
-            # Well-formed JSON whose content no text column can hold: 422, like other content rules.
-            raise InvalidInput("strings must not contain NUL (\\u0000) characters",
-                               reason="nul_character", status=422)
-        return parsed
+        return parse_body(raw)
 
     def _validate(self, body):
         if body is None:

@@ -1,0 +1,93 @@
+"""JSON text as RFC 8259 defines it, read strictly, with every refusal named.
+
+    loads(raw) -> value        raises ``JsonRefused`` (a ``ValueError``) with a reason slug and,
+                               where one field is to blame, JSON Pointers into the document
+
+Refused, each with its own reason:
+
+    malformed_json     not UTF-8 (RFC 8259 §8.1), or not JSON text
+    invalid_unicode    a string or member name holding a lone surrogate (``"\\ud800"``): not
+                       Unicode text, so no encoder (UTF-8, GBK, a database) can carry it
+    nul_character      a string holding U+0000: no database text column can hold it
+
+The checks that need the parsed value walk it without recursion, and only when the raw bytes
+show an escape that could produce such a character, so ordinary bodies pay for one regex scan.
+Stdlib only: the HTTP edge and the partner clients read partner JSON through this one module.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from collections.abc import Iterator
+from typing import Any
+
+MAX_POINTERS = 50  # pointers listed in one refusal
+
+_SURROGATE_ESCAPE = re.compile(rb"\\u[dD][89a-fA-F]")  # \ud800-\udfff: maybe a lone surrogate
+_NUL_ESCAPE = b"\\u0000"  # the only way U+0000 can be in valid JSON text
+_SURROGATE = re.compile("[\ud800-\udfff]")
+
+
+class JsonRefused(ValueError):
+    """A body that is not acceptable JSON text; ``pointers`` are (RFC 6901 pointer, detail)."""
+
+    def __init__(self, reason: str, detail: str, pointers: list[tuple[str, str]] | None = None) -> None:
+        super().__init__(detail)
+        self.reason = reason
+        self.detail = detail
+        self.pointers = list(pointers or [])
+
+
+def loads(raw: bytes) -> Any:
+    try:
+        text = raw.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        raise JsonRefused("malformed_json", f"the body is not UTF-8 (byte {exc.start})") from None
+    try:
+        value = json.loads(text)
+    except json.JSONDecodeError as exc:
+        raise JsonRefused("malformed_json",
+                          f"the body is not valid JSON at line {exc.lineno} column {exc.colno}") from None
+    if _SURROGATE_ESCAPE.search(raw):
+        _refuse_text(value, "invalid_unicode", lambda s: _SURROGATE.search(s) is not None,
+                     "holds a lone surrogate (\\ud800-\\udfff), which is not Unicode text")
+    if _NUL_ESCAPE in raw:
+        _refuse_text(value, "nul_character", lambda s: "\x00" in s,
+                     "holds a NUL (\\u0000) character")
+    return value
+
+
+def escape(token: Any) -> str:
+    """One reference token of a JSON Pointer (RFC 6901 §3)."""
+    return str(token).replace("~", "~0").replace("/", "~1")
+
+
+def strings(value: Any) -> Iterator[tuple[str, str]]:
+    """Every member name and string in ``value`` as (pointer, text), depth first, no recursion.
+    A member name is reported at the pointer of its object: the name itself may be what
+    cannot be written, in a pointer as anywhere else."""
+    stack: list[tuple[str, Any]] = [("", value)]
+    while stack:
+        pointer, node = stack.pop()
+        if isinstance(node, str):
+            yield pointer, node
+        elif isinstance(node, dict):
+            for key, child in reversed(node.items()):
+                stack.append((f"{pointer}/{escape(key)}", child))
+                stack.append((pointer, key))  # popped first: the name before its value
+        elif isinstance(node, list):
+            stack.extend((f"{pointer}/{i}", child) for i, child in reversed(list(enumerate(node))))
+
+
+def _writable(pointer: str) -> bool:
+    return _SURROGATE.search(pointer) is None
+
+
+def _refuse_text(value: Any, reason: str, bad, detail: str) -> None:
+    # Below a bad member name, pointers would hold the name: its object is reported instead.
+    pointers = [pointer for pointer, text in strings(value) if bad(text) and _writable(pointer)]
+    pointers = list(dict.fromkeys(pointers))
+    if pointers:
+        raise JsonRefused(reason, f"a string or member name {detail}",
+                          [(pointer, detail) for pointer in pointers[:MAX_POINTERS]])
