@@ -10,6 +10,10 @@ Refused, each with its own reason:
     json_number_too_large  a number written with more than ``MAX_NUMBER_CHARS`` characters, or
                            one too large for a float (``1e400``); RFC 8259 §9 lets a reader
                            set both limits
+    json_duplicate_key     an object names a member twice: RFC 8259 §4 leaves the outcome to
+                           each reader, so a signed body could be decided on one reading and
+                           kept as evidence for another
+    json_not_a_number      ``NaN``, ``Infinity``, ``-Infinity``: not JSON (RFC 8259 §6)
     invalid_unicode    a string or member name holding a lone surrogate (``"\\ud800"``): not
                        Unicode text, so no encoder (UTF-8, GBK, a database) can carry it
     nul_character      a string holding U+0000: no database text column can hold it
@@ -62,7 +66,11 @@ def loads(raw: bytes) -> Any:
         raise JsonRefused("malformed_json", f"the body is not UTF-8 (byte {exc.start})") from None
     _within_bounds(raw)
     try:
-        value = json.loads(text, parse_float=_finite_float)
+        value = json.loads(text, parse_float=_finite_float, parse_constant=_not_a_number,
+                           object_pairs_hook=_unique_members)
+    except _DuplicateMember:
+        raise JsonRefused("json_duplicate_key", "an object names the same member more than once",
+                          _duplicates(text)) from None
     except json.JSONDecodeError as exc:
         raise JsonRefused("malformed_json",
                           f"the body is not valid JSON at line {exc.lineno} column {exc.colno}") from None
@@ -92,6 +100,50 @@ def _finite_float(literal: str) -> float:
     if not math.isfinite(value):  # 1e400 reads as infinity: not a number any party can store
         raise JsonRefused("json_number_too_large", f"the number {literal} is too large")
     return value
+
+
+def _not_a_number(literal: str):
+    raise JsonRefused("json_not_a_number", f"{literal} is not a JSON number (RFC 8259 §6)")
+
+
+class _DuplicateMember(Exception):
+    pass
+
+
+def _unique_members(pairs: list[tuple[str, Any]]) -> dict:
+    members = dict(pairs)
+    if len(members) != len(pairs):
+        raise _DuplicateMember
+    return members
+
+
+class _Repeated(dict):
+    """An object as read on the second pass, with the names it repeats."""
+
+    repeated: list[str]
+
+
+def _keep_repeats(pairs: list[tuple[str, Any]]) -> dict:
+    members = _Repeated(pairs)
+    seen: set[str] = set()
+    members.repeated = [name for name, _ in pairs if name in seen or seen.add(name)]
+    return members
+
+
+def _duplicates(text: str) -> list[tuple[str, str]]:
+    """Pointers to every repeated member (only on the refusal path: the text is read again)."""
+    found: list[tuple[str, str]] = []
+    stack: list[tuple[str, Any]] = [("", json.loads(text, object_pairs_hook=_keep_repeats))]
+    while stack and len(found) < MAX_POINTERS:
+        pointer, node = stack.pop()
+        if isinstance(node, _Repeated):
+            found += [(f"{pointer}/{escape(name)}", "this member is given more than once")
+                      for name in dict.fromkeys(node.repeated)]
+        if isinstance(node, dict):
+            stack += [(f"{pointer}/{escape(key)}", child) for key, child in node.items()]
+        elif isinstance(node, list):
+            stack += [(f"{pointer}/{i}", child) for i, child in enumerate(node)]
+    return sorted(p for p in found if _writable(p[0]))[:MAX_POINTERS]
 
 
 def escape(token: Any) -> str:

@@ -11,8 +11,8 @@ import pytest
 from gateway import strict_json
 from gateway.delivery.evidence import _json_or_none
 from tests.support.partners import partner_body
-from tests.support.samples import deferral_conclusion
-from tests.support.world import build_world
+from tests.support.samples import deferral_conclusion, individual_loan
+from tests.support.world import build_world, hr_answers
 
 JSON = {"Content-Type": "application/json"}
 DEEP = b"[" * 10000 + b"]" * 10000
@@ -76,3 +76,37 @@ def test_a_deep_receipt_from_a_recipient_is_kept_as_unreadable_not_a_crash():
 def test_ordinary_bodies_still_pass(client, admin_headers, world):
     assert admin_post(client, admin_headers, json.dumps(partner_body(7)).encode()).status_code == 201
     assert world.hr.post("/v1/deferral-conclusions", json=deferral_conclusion()).status_code == 202
+
+
+def test_a_duplicated_member_is_refused_with_its_pointer_not_judged_on_the_last(world, clock):
+    # Issue 10 defect 7: 99,999,999,999 then 100 was judged as 100.
+    raw = (b'{"loan_type": "individual", "applicant": {"citizen_id": "%s", "name": "x"},'
+           b' "requested_amount_fen": 99999999999, "requested_amount_fen": 100,'
+           b' "requested_term_months": 36, "business_division_code": "150502"}'
+           % individual_loan()["applicant"]["citizen_id"].encode())
+    with hr_answers(world, clock):
+        response = world.bank.post("/v1/loan-qualifications", body=raw)
+    assert response.status_code == 400, response.text
+    problem = response.json()
+    assert problem["reason"] == "json_duplicate_key"
+    assert [e["pointer"] for e in problem["errors"]] == ["/body/requested_amount_fen"]
+    assert world.hr_queries == []
+
+
+def test_duplicates_in_nested_admin_objects_are_each_pointed_at(client, admin_headers):
+    raw = (b'{"id": "x", "format_settings": {"a": 1, "a": 2}, "roles": ["tax"],'
+           b' "roles": ["bank"], "name": "n"}')
+    response = admin_post(client, admin_headers, raw)
+    assert response.status_code == 400, response.text
+    assert response.json()["reason"] == "json_duplicate_key"
+    assert [e["pointer"] for e in response.json()["errors"]] == ["/body/format_settings/a", "/body/roles"]
+
+
+@pytest.mark.parametrize("constant", [b"NaN", b"Infinity", b"-Infinity"])
+def test_nan_and_infinity_are_not_json(client, admin_headers, world, constant):
+    response = admin_post(client, admin_headers, b'{"id": "x", "n": %s}' % constant)
+    assert response.status_code == 400, response.text
+    assert response.json()["reason"] == "json_not_a_number"
+    body = json.dumps(deferral_conclusion()).encode().replace(b'"headcount": 23', b'"headcount": ' + constant)
+    response = world.hr.post("/v1/deferral-conclusions", body=body)
+    assert response.status_code == 400 and response.json()["reason"] == "json_not_a_number"
