@@ -6,6 +6,8 @@ Pointers are rooted in the request viewed as one document: ``/body/...`` for bod
 
 from __future__ import annotations
 
+import re
+
 from connexion.datastructures import MediaTypeDict
 from connexion.exceptions import BadRequestProblem, ExtraParameterProblem
 from connexion.lifecycle import ConnexionRequest
@@ -25,8 +27,18 @@ def _pointer(root: str, path) -> str:
     return root + "".join("/" + _escape(p) for p in path)
 
 
+def out_of_range(error) -> bool:
+    """A string of the right form (its schema's ``x-govgate-form``) that the schema's
+    ``pattern`` refuses: beyond the range the pattern bounds, e.g. a date in the year 0000."""
+    form = error.schema.get("x-govgate-form") if isinstance(error.schema, dict) else None
+    return (error.validator == "pattern" and form is not None and isinstance(error.instance, str)
+            and re.fullmatch(form, error.instance) is not None)
+
+
 def _field_errors(error) -> list[FieldError]:
     base = list(error.absolute_path)
+    if out_of_range(error):
+        return [FieldError(_pointer("/body", base), f"outside the range: {error.schema['x-govgate-range']}")]
     if error.validator == "required":
         instance = error.instance if isinstance(error.instance, dict) else {}
         return [
@@ -74,12 +86,18 @@ class PointingJSONBodyValidator(JSONRequestBodyValidator):
                 raise InvalidInput("the request needs a JSON body", reason="body_missing", status=400)
             return None
         errors: list[FieldError] = []
+        only_out_of_range = True
         for error in self._validator.iter_errors(body):
             errors.extend(_field_errors(error))
+            only_out_of_range = only_out_of_range and out_of_range(error)
             if len(errors) >= MAX_ERRORS:
                 break
         if errors:
             errors.sort(key=lambda f: f.pointer)
+            if only_out_of_range:  # well-formed values beyond a published bound: content, 422
+                raise InvalidInput("a value lies outside the range the contract allows",
+                                   reason="out_of_range", errors=errors, status=422,
+                                   pointers_absolute=True)
             raise InvalidInput(
                 "the body does not match the contract", reason="schema_violation",
                 errors=errors, status=400, pointers_absolute=True,
