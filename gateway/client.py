@@ -2,10 +2,14 @@
 
 Partners (and the gateway's own integration tests) use it on ``requests``:
 
-    client = PartnerClient("https://gateway.example.gov.cn", SigningKey.from_pem(pem, "hrss-2025"),
+    client = PartnerClient("https://gateway.example.gov.cn/v1", SigningKey.from_pem(pem, "hrss-2025"),
                            gateway_keys=keys_from_jwks(published_jwks))
-    result = client.post("/v1/deferrals", json={...})
+    result = client.post("/deferral-conclusions", json={...})
     result.receipt.signature      # the gateway's signed proof of what it received and answered
+
+The base URL may be given with or without the API's ``/v1`` (the README calls ``…/v1`` the
+gateway's address), and paths with or without it: ``"/v1/whoami"`` and ``"/whoami"`` are the
+same request either way.
 
 Requests are signed by ``GovgateSigningAuth`` (usable on its own as ``requests`` auth): it adds
 Content-Digest over the exact bytes sent, an Idempotency-Key on POST, and a signature with a
@@ -21,7 +25,6 @@ import uuid
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from typing import Any
-from urllib.parse import urljoin
 
 import requests
 
@@ -42,8 +45,21 @@ from gateway.signatures.profile import REPLAY_TAG
 from gateway.signatures.verifier import VerificationWindow
 
 DEFAULT_TIMEOUT = (3.05, 30.0)  # (connect, read) seconds
+API_PREFIX = "/v1"
 JWKS_PATH = "/v1/gateway-keys"  # published unauthenticated, old keys included
 RECEIPT_WINDOW = VerificationWindow()
+
+
+def gateway_url(base_url: str, path: str) -> str:
+    """``path`` under the gateway's API, whether ``base_url`` and ``path`` name ``/v1`` or not.
+    A deployment under its own prefix (``https://host/govgate/v1``) keeps that prefix."""
+    root = base_url.rstrip("/")
+    if root.endswith(API_PREFIX):
+        root = root[: -len(API_PREFIX)]
+    path = "/" + path.lstrip("/")
+    if path != API_PREFIX and not path.startswith(API_PREFIX + "/"):
+        path = API_PREFIX + path
+    return root + path
 
 
 def _new_idempotency_key() -> str:
@@ -119,7 +135,7 @@ class PartnerClient:
         clock: Clock = utc_now,
         window: VerificationWindow = RECEIPT_WINDOW,
     ) -> None:
-        self._base_url = base_url.rstrip("/") + "/"
+        self._base_url = base_url
         self._session = session or requests.Session()
         self._timeout = timeout
         self._signer = RequestSigner(signing_key, clock=clock)
@@ -143,7 +159,7 @@ class PartnerClient:
         timeout = options.get("timeout", DEFAULT_TIMEOUT)
         response = _send(
             session.get,
-            urljoin(base_url.rstrip("/") + "/", JWKS_PATH.lstrip("/")),
+            gateway_url(base_url, JWKS_PATH),
             timeout=timeout,
         )
         response.raise_for_status()
@@ -189,7 +205,7 @@ class PartnerClient:
         response = _send(
             self._session.request,
             method.upper(),
-            urljoin(self._base_url, path.lstrip("/")),
+            gateway_url(self._base_url, path),
             data=content,
             params=params,
             headers=fields,

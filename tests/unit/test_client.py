@@ -12,7 +12,7 @@ import pytest
 import requests
 import responses
 
-from gateway.client import GovgateSigningAuth, PartnerClient, as_http_request
+from gateway.client import GovgateSigningAuth, PartnerClient, as_http_request, gateway_url
 from gateway.errors import Unavailable
 from gateway.signatures import (
     REQUEST_TAG,
@@ -247,3 +247,22 @@ def test_auth_works_on_a_plain_requests_session(partner_key, gateway_key):
         )
     assert response.status_code == 201
     assert dict(fake.seen[0].components)['"idempotency-key"'] == "fixed-key"
+
+
+@pytest.mark.parametrize("base", [BASE, BASE + "/", BASE + "/v1", BASE + "/v1/"])
+@pytest.mark.parametrize("path", ["/v1/tax/certificates/7", "/tax/certificates/7", "tax/certificates/7"])
+def test_the_base_url_may_name_v1_or_not(gateway, partner_key, gateway_key, base, path):
+    client = PartnerClient.from_published_keys(base, partner_key, clock=clock)
+    result = client.get(path)
+    assert result.status == 201
+    assert result.response.request.url == f"{BASE}/v1/tax/certificates/7"
+
+
+@pytest.mark.parametrize(("base", "path", "url"), [
+    ("https://h.example.cn/govgate/v1", "/whoami", "https://h.example.cn/govgate/v1/whoami"),
+    ("https://h.example.cn/govgate", "/v1/whoami", "https://h.example.cn/govgate/v1/whoami"),
+    ("https://h.example.cn", "/v1", "https://h.example.cn/v1"),
+    ("https://h.example.cn/v1", "/v1x", "https://h.example.cn/v1/v1x"),
+])
+def test_gateway_urls_keep_a_deployment_prefix(base, path, url):
+    assert gateway_url(base, path) == url
