@@ -15,7 +15,14 @@ Requests are signed by ``GovgateSigningAuth`` (usable on its own as ``requests``
 Content-Digest over the exact bytes sent, an Idempotency-Key on POST, and a signature with a
 fresh nonce and ``created``. Responses must carry the gateway's signature bound to that
 request, verified against the gateway's published keys; otherwise ``SignatureRejected`` is
-raised and the response is not handed back as if it were trustworthy.
+raised and the response is not handed back as if it were trustworthy. ``ReceiptVerifier`` is
+that check on its own, for a ``requests`` session signed with ``GovgateSigningAuth``:
+
+    receipt = ReceiptVerifier(keys_from_jwks(published_jwks)).verify(response)
+
+A retry with the same Idempotency-Key gets the stored answer (``Idempotency-Replayed: true``)
+whose ``govgate-response`` receipt still names the *first* request; the verifier then checks
+the extra ``govgate-replay`` signature, which binds that answer to the retry (docs/signing.md).
 """
 
 from __future__ import annotations
@@ -30,6 +37,7 @@ import requests
 
 from gateway.errors import Unavailable
 from gateway.signatures import (
+    REQUEST_TAG,
     HttpRequest,
     HttpResponse,
     PublicKeyInfo,
@@ -39,6 +47,7 @@ from gateway.signatures import (
     VerifiedResponse,
     keys_from_jwks,
     static_key_resolver,
+    tagged_label,
 )
 from gateway.signatures.ports import Clock, utc_now
 from gateway.signatures.profile import REPLAY_TAG
@@ -123,6 +132,35 @@ class SignedResponse:
         return self.response.json()
 
 
+class ReceiptVerifier:
+    """The gateway's signature on a response, bound to the signed request it answers.
+
+    The request is read back from ``response.request``, so it is checked against exactly the
+    bytes and headers that were sent. Raises ``SignatureRejected`` with the verifier's reason.
+    """
+
+    def __init__(
+        self,
+        gateway_keys: Mapping[str, PublicKeyInfo],
+        *,
+        clock: Clock = utc_now,
+        window: VerificationWindow = RECEIPT_WINDOW,
+    ) -> None:
+        resolver = static_key_resolver(gateway_keys, owner="govgate")
+        self._receipts = ResponseVerifier(resolver, clock=clock, window=window)
+        # A replayed answer's own receipt names the first request; this one binds it to ours.
+        self._replays = ResponseVerifier(resolver, clock=clock, window=window, tag=REPLAY_TAG)
+
+    def verify(self, response: requests.Response, request_label: str | None = None) -> VerifiedResponse:
+        """``request_label`` defaults to the label of the request's ``govgate-request`` signature."""
+        request = as_http_request(response.request)
+        if request_label is None:
+            request_label = tagged_label(request.headers, REQUEST_TAG)
+        replayed = response.headers.get("Idempotency-Replayed") == "true"
+        verifier = self._replays if replayed else self._receipts
+        return verifier.verify(as_http_response(response), request, request_label)
+
+
 class PartnerClient:
     def __init__(
         self,
@@ -140,10 +178,7 @@ class PartnerClient:
         self._timeout = timeout
         self._signer = RequestSigner(signing_key, clock=clock)
         self._auth = GovgateSigningAuth(self._signer)
-        resolver = static_key_resolver(gateway_keys, owner="govgate")
-        self._receipts = ResponseVerifier(resolver, clock=clock, window=window)
-        # A replayed answer's own receipt names the first request; this one binds it to ours.
-        self._replays = ResponseVerifier(resolver, clock=clock, window=window, tag=REPLAY_TAG)
+        self._receipts = ReceiptVerifier(gateway_keys, clock=clock, window=window)
 
     @classmethod
     def from_published_keys(
@@ -212,10 +247,7 @@ class PartnerClient:
             auth=self._auth,
             timeout=self._timeout,
         )
-        request = as_http_request(response.request)
-        verifier = self._replays if response.headers.get("Idempotency-Replayed") == "true" else self._receipts
-        receipt = verifier.verify(as_http_response(response), request, self._signer.label)
-        return SignedResponse(response, receipt)
+        return SignedResponse(response, self._receipts.verify(response, self._signer.label))
 
 
 def _send(
