@@ -21,6 +21,7 @@ from . import contract
 from .adapters_kit import AdapterKit
 from .delivery.assembly import adapter_registry
 from .delivery.registry import AdapterRegistry
+from .domain.partners import CANONICAL_FORMAT
 from .exchange.credentials import DatabaseNonceStore, KeyRegistry
 from .exchange.idempotency import Idempotency
 from .exchange.message_log import MessageLog
@@ -42,6 +43,14 @@ from .storage.unit_of_work import SqlUnitOfWorkFactory
 
 # One package per partner idiom; each exports FORMAT, validate_settings and install(kit).
 ADAPTER_PACKAGES = (adapters.tax, adapters.bank, adapters.social_security)
+
+
+def partner_formats() -> dict[str, str]:
+    """Every ``format`` a partner may register, with the first line of its package's docstring."""
+    formats = {CANONICAL_FORMAT: "signed JSON as the contract defines it (docs/signing.md)."}
+    for package in ADAPTER_PACKAGES:
+        formats[package.FORMAT] = (package.__doc__ or "").strip().splitlines()[0]
+    return formats
 
 
 def utc_now() -> datetime:
