@@ -21,6 +21,7 @@ from . import contract
 from .adapters_kit import AdapterKit
 from .delivery.assembly import adapter_registry
 from .delivery.registry import AdapterRegistry
+from .domain.partners import CANONICAL_FORMAT
 from .exchange.credentials import DatabaseNonceStore, KeyRegistry
 from .exchange.idempotency import Idempotency
 from .exchange.message_log import MessageLog
@@ -44,6 +45,14 @@ from .storage.unit_of_work import SqlUnitOfWorkFactory
 ADAPTER_PACKAGES = (adapters.tax, adapters.bank, adapters.social_security)
 
 
+def partner_formats() -> dict[str, str]:
+    """Every ``format`` a partner may register, with the first line of its package's docstring."""
+    formats = {CANONICAL_FORMAT: "signed JSON as the contract defines it (docs/signing.md)."}
+    for package in ADAPTER_PACKAGES:
+        formats[package.FORMAT] = (package.__doc__ or "").strip().splitlines()[0]
+    return formats
+
+
 def utc_now() -> datetime:
     return datetime.now(UTC)
 
@@ -65,6 +74,7 @@ class Container:
     idempotency: Idempotency
     message_log: MessageLog
     partner_operations: dict
+    path_methods: contract.PathMethods
     calendar: WorkingDayCalendar
     rule_book: LoanRuleBook
     hr_facts: HrFactsRegistry
@@ -122,6 +132,7 @@ def build_container(settings: Settings, *, clock: Callable[[], datetime] = utc_n
         message_log=MessageLog(uow, clock, checkpoint_key, settings.checkpoint_interval,
                                tracer=tracing),
         partner_operations=contract.partner_operations(spec),
+        path_methods=contract.path_methods(spec),
         calendar=WorkingDayCalendar.from_file(settings.calendar_file or None),
         rule_book=load_rule_book(),
         hr_facts=HrFactsRegistry({"canonical": CanonicalHrFacts(

@@ -100,6 +100,9 @@ class Settings:
     tracing_otlp_timeout_seconds: int = 10
     tracing_sample_ratio: float = 1.0
     tracing_service_name: str = "govgate"
+    # /v1/readyz fails below this much free space on the data directory's (and the SQLite
+    # file's) filesystem, before a full disk starts refusing writes.
+    min_free_disk_mb: int = 100
     extra: Mapping[str, str] = field(default_factory=dict, compare=False, repr=False)
 
     @property

@@ -108,11 +108,13 @@ class DeliveryWorker:
         except DeliveryError as error:
             span.fail(error.reason)
             return self._record_failure(job, error)
-        except Exception as error:  # a bug in a channel must not kill the worker; retry it
+        except Exception:  # a bug in a channel must not kill the worker; retry it
             log.exception("delivery %s: unexpected error", job.lease.delivery_id)
             span.fail("internal_error")
-            return self._record_failure(job, Retryable(f"internal error: {type(error).__name__}",
-                                                       reason="internal_error"))
+            # The sender reads this in GET /v1/messages/{id}: no exception names, only the log's key.
+            return self._record_failure(job, Retryable(
+                f"the gateway failed internally on this attempt; operators find it in the log "
+                f"under delivery {job.lease.delivery_id}", reason="internal_error"))
         return self._record_delivery(job, acknowledgement)
 
     def _deliver(self, job: Job) -> Acknowledgement:

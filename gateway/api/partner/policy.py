@@ -5,6 +5,7 @@ from __future__ import annotations
 from ...services.partners import PartnerRegistry
 from ...services.policy import deferrals, guarantees, loans, subsidies
 from ...services.policy.common import Outcome
+from ...services.policy.deliverable import refuse_undeliverable_text
 from .. import context
 from ..admin.present import ok
 
@@ -47,7 +48,9 @@ def _decided(use_case, *args):
     with _decision(c, exchange):
         sender = _sender(c, exchange)
         with c.uow(readonly=True) as uow:
-            return use_case(uow, sender, *args, exchange.message_id, c.clock())
+            outcome = use_case(uow, sender, *args, exchange.message_id, c.clock())
+            refuse_undeliverable_text(uow, outcome, c.adapters.text_rule)  # before anything is accepted
+            return outcome
 
 
 def submit_deferral_conclusion(body):
