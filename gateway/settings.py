@@ -84,6 +84,13 @@ class Settings:
     # Prometheus multiprocess files of every server and worker process; empty means
     # data_dir/metrics.
     metrics_dir: str = ""
+    # The HTTP edge (api/http_server.py): request head size and field count (431 beyond),
+    # seconds for a request head to arrive (408 after: slowloris), open connections per
+    # server process (beyond it the longest-idle one is shed, never a request in progress).
+    max_header_bytes: int = 16 * 1024
+    max_header_count: int = 100
+    header_timeout_seconds: int = 10
+    max_connections: int = 500
     # /v1/readyz fails below this much free space on the data directory's (and the SQLite
     # file's) filesystem, before a full disk starts refusing writes.
     min_free_disk_mb: int = 100
@@ -139,6 +146,12 @@ class Settings:
             raise SettingsError("admin rate limit and window must be at least 1")
         if self.checkpoint_interval < 1 or self.idempotency_ttl_hours < 1:
             raise SettingsError("checkpoint interval and idempotency TTL must be at least 1")
+        if self.max_header_bytes < 4096 or self.max_header_count < 16:
+            raise SettingsError(f"{PREFIX}MAX_HEADER_BYTES must be at least 4096 and "
+                                f"{PREFIX}MAX_HEADER_COUNT at least 16")
+        if self.header_timeout_seconds < 1 or self.max_connections < 1:
+            raise SettingsError(f"{PREFIX}HEADER_TIMEOUT_SECONDS and {PREFIX}MAX_CONNECTIONS "
+                                "must be at least 1")
         if self.signature_max_age_seconds < 1:
             raise SettingsError(f"{PREFIX}SIGNATURE_MAX_AGE_SECONDS must be at least 1")
         try:
