@@ -53,6 +53,9 @@ class Settings:
     # Admin API rate limit: requests per token per window.
     admin_rate_limit: int = 120
     admin_rate_window_seconds: int = 60
+    # Failed admin-token authentications per source address and window; beyond them 429.
+    auth_failure_limit: int = 20
+    auth_failure_window_seconds: int = 300
     # Deliveries to plain-http endpoints are refused unless the host is loopback and this is on.
     allow_loopback_http: bool = False
     # Several values separated by commas: peers whose X-Forwarded-Proto/-Host are believed.
@@ -142,6 +145,8 @@ class Settings:
             raise SettingsError(f"{PREFIX}MAX_BODY_BYTES must be at least 1024")
         if self.workers < 1:
             raise SettingsError(f"{PREFIX}WORKERS must be at least 1")
+        if self.auth_failure_limit < 1 or self.auth_failure_window_seconds < 1:
+            raise SettingsError("auth failure limit and window must be at least 1")
         if self.admin_rate_limit < 1 or self.admin_rate_window_seconds < 1:
             raise SettingsError("admin rate limit and window must be at least 1")
         if self.checkpoint_interval < 1 or self.idempotency_ttl_hours < 1:
