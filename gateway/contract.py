@@ -85,6 +85,11 @@ def idiom_of(operations: dict, *, operation_id: str | None = None, path: str | N
     return operation.idiom if operation else None
 
 
+def routes(spec: dict) -> dict[str, str]:
+    """operationId → its path template with the servers' base (``/v1/messages/{id}``)."""
+    base = (spec.get("servers") or [{}])[0].get("url", "").rstrip("/")
+    return {operation["operationId"]: base + path for path, path_item in spec.get("paths", {}).items()
+            for method, operation in path_item.items() if method in METHODS}
 # The order methods are listed in an Allow header.
 ALLOW_ORDER = ("GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS")
 

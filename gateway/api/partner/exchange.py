@@ -97,6 +97,18 @@ class SignedExchange:
         self.c = container
 
     def admit(self, scope, operation: PartnerOperation) -> Exchange | StoredResponse:
+        with self.c.tracing.span("govgate.admit", {"govgate.operation": operation.name}) as span:
+            admitted = self._admit(scope, operation)
+            if isinstance(admitted, StoredResponse):
+                span.set_attribute("govgate.idempotency.replayed", True)
+            else:
+                span.set_attribute("govgate.partner_id", admitted.partner_id)
+                span.set_attribute("govgate.signature.keyid", admitted.verified.keyid)
+                if admitted.is_message:
+                    span.set_attribute("govgate.message_id", admitted.message_id)
+            return admitted
+
+    def _admit(self, scope, operation: PartnerOperation) -> Exchange | StoredResponse:
         c = self.c
         request = http_request(scope, c.settings)
         scope["govgate.state"]["http_request"] = request
@@ -159,6 +171,10 @@ class SignedExchange:
 
     def finish(self, scope, response: HttpResponse) -> HttpResponse:
         """The signed response to send; records the evidence of an accepted message."""
+        with self.c.tracing.span("govgate.receipt", {"http.response.status_code": response.status}):
+            return self._finish(scope, response)
+
+    def _finish(self, scope, response: HttpResponse) -> HttpResponse:
         state = scope["govgate.state"]
         exchange: Exchange | None = state.get("exchange")
         request = state.get("http_request") or http_request(scope, self.c.settings)
