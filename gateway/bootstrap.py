@@ -33,6 +33,7 @@ from .policy.rulesets import LoanRuleBook, load_rule_book
 from .queries.canonical_hr import CanonicalHrFacts
 from .queries.registry import HrFactsRegistry
 from .services.admin import AdminActions
+from .services.auth_failures import FailedAuthentications
 from .services.grants import AccessRights
 from .services.partners import EndpointPolicy, PartnerRegistry
 from .services.ratelimit import RateLimiter
@@ -67,6 +68,7 @@ class Container:
     partners: PartnerRegistry
     access: AccessRights
     admin_rate_limiter: RateLimiter
+    auth_failures: FailedAuthentications
     keystore: GatewayKeyStore
     key_registry: KeyRegistry
     nonces: DatabaseNonceStore
@@ -124,6 +126,9 @@ def build_container(settings: Settings, *, clock: Callable[[], datetime] = utc_n
         admin_rate_limiter=RateLimiter(
             uow, clock, limit=settings.admin_rate_limit, window=settings.admin_rate_window_seconds
         ),
+        auth_failures=FailedAuthentications(
+            uow, clock, limit=settings.auth_failure_limit,
+            window=settings.auth_failure_window_seconds),
         keystore=keystore,
         key_registry=key_registry,
         nonces=nonces,

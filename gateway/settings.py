@@ -61,6 +61,9 @@ class Settings:
     # Admin API rate limit: requests per token per window.
     admin_rate_limit: int = 120
     admin_rate_window_seconds: int = 60
+    # Failed admin-token authentications per source address and window; beyond them 429.
+    auth_failure_limit: int = 20
+    auth_failure_window_seconds: int = 300
     # Deliveries to plain-http endpoints are refused unless the host is loopback and this is on.
     allow_loopback_http: bool = False
     # Several values separated by commas: peers whose X-Forwarded-Proto/-Host are believed.
@@ -92,6 +95,13 @@ class Settings:
     # Prometheus multiprocess files of every server and worker process; empty means
     # data_dir/metrics.
     metrics_dir: str = ""
+    # The HTTP edge (api/http_server.py): request head size and field count (431 beyond),
+    # seconds for a request head to arrive (408 after: slowloris), open connections per
+    # server process (beyond it the longest-idle one is shed, never a request in progress).
+    max_header_bytes: int = 16 * 1024
+    max_header_count: int = 100
+    header_timeout_seconds: int = 10
+    max_connections: int = 500
     # OpenTelemetry traces: "none" (off, the default), "console" (JSON lines on stderr) or "otlp"
     # (OTLP/HTTP to the endpoint; needs the otlp extra). Root traces are sampled at the ratio; a
     # caller's traceparent decides for its own trace (parent-based sampling).
@@ -153,10 +163,18 @@ class Settings:
             raise SettingsError(f"{PREFIX}MAX_BODY_BYTES must be at least 1024")
         if self.workers < 1:
             raise SettingsError(f"{PREFIX}WORKERS must be at least 1")
+        if self.auth_failure_limit < 1 or self.auth_failure_window_seconds < 1:
+            raise SettingsError("auth failure limit and window must be at least 1")
         if self.admin_rate_limit < 1 or self.admin_rate_window_seconds < 1:
             raise SettingsError("admin rate limit and window must be at least 1")
         if self.checkpoint_interval < 1 or self.idempotency_ttl_hours < 1:
             raise SettingsError("checkpoint interval and idempotency TTL must be at least 1")
+        if self.max_header_bytes < 4096 or self.max_header_count < 16:
+            raise SettingsError(f"{PREFIX}MAX_HEADER_BYTES must be at least 4096 and "
+                                f"{PREFIX}MAX_HEADER_COUNT at least 16")
+        if self.header_timeout_seconds < 1 or self.max_connections < 1:
+            raise SettingsError(f"{PREFIX}HEADER_TIMEOUT_SECONDS and {PREFIX}MAX_CONNECTIONS "
+                                "must be at least 1")
         if self.signature_max_age_seconds < 1:
             raise SettingsError(f"{PREFIX}SIGNATURE_MAX_AGE_SECONDS must be at least 1")
         try:

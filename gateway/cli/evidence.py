@@ -15,6 +15,7 @@ import click
 
 from ..errors import InvalidInput
 from ..evidence import GatewayKeys, MalformedEvidence, verify_bundle
+from ..exchange.evidence_reads import logged
 from .output import emit_json, table
 from .params import json_option
 from .session import CliSession
@@ -114,7 +115,7 @@ def export(session: CliSession, message_id: str, out: Path, as_json: bool) -> No
     c = session.container()
     # Record the read first; the bundle is built (and the head sealed if need be) afterwards,
     # in transactions of its own, as the API does.
-    session.read("evidence.read", "message", message_id, lambda uow, now: None, audited=True)
+    session.read("evidence.read", "message", message_id, logged(message_id), audited=True)
     bundle = c.message_log.bundle(message_id, _sender_jwk)
     text = json.dumps(bundle, ensure_ascii=False, indent=2) + "\n"
     try:

@@ -121,6 +121,8 @@ def serve(session: CliSession, host, port, workers, run_migrations) -> None:
         port=settings.port,
         workers=settings.workers,
         proxy_headers=False,
+        # httptools with the edge's limits: head size and count, head deadline, connection cap
+        http="gateway.api.http_server:HttpProtocolFromEnvironment",
         log_level=settings.log_level.lower(),
         access_log=False,  # the gateway logs each request itself, as JSON with its ids
     )

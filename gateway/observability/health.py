@@ -51,8 +51,10 @@ def readyz():
 
 def metrics_text():
     body = metrics.exposition(_queue_depth(context.container()))
-    # A response object: connexion would insist on the contract's bare "text/plain".
-    return ConnexionResponse(status_code=200, content_type=metrics.CONTENT_TYPE, body=body)
+    # A response object: connexion would insist on the contract's bare "text/plain". The type
+    # goes in as a header: given as content_type, werkzeug appends a second "; charset=utf-8".
+    return ConnexionResponse(status_code=200, body=body,
+                             headers={"Content-Type": metrics.CONTENT_TYPE})
 
 
 def _database(c) -> None:

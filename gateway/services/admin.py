@@ -57,7 +57,8 @@ class AdminActions:
                     )
                 return result
         except GovgateError as error:
-            if action.permission is not Permission.READ:
+            # Failed changes are recorded; failed reads only where reads are (evidence, audit).
+            if action.permission is not Permission.READ or action.audited_when_allowed:
                 self._record(actor, action, Outcome.FAILED, request_id, detail=error.reason)
             raise
 

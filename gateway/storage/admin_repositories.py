@@ -144,6 +144,12 @@ class RateWindowRepository:
     def __init__(self, conn: Connection) -> None:
         self._conn = conn
 
+    def count(self, bucket: str, window_start: int) -> int:
+        table = t.rate_windows
+        found = self._conn.execute(select(table.c.count).where(
+            table.c.bucket == bucket, table.c.window_start == window_start)).scalar()
+        return found or 0
+
     def hit(self, bucket: str, window_start: int) -> int:
         """Count one request in the window and return the new count (one atomic upsert)."""
         table = t.rate_windows

@@ -10,6 +10,7 @@
 from __future__ import annotations
 
 import base64
+import logging
 import uuid
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -41,6 +42,8 @@ from ...signatures.fields import tagged_label
 from ...signatures.profile import REPLAY_TAG, REQUEST_TAG
 from ..problems import PROBLEM_JSON, idiom_renderer, problem_body
 from ..target import target_uri
+
+log = logging.getLogger("govgate.exchange")
 
 # Headers of a completed response that a replay repeats (the rest belong to one delivery).
 REPLAYED_HEADERS = {"content-type", "content-digest", "signature-input", "signature", "location"}
@@ -188,8 +191,26 @@ class SignedExchange:
                                           reason="concurrent_conflict")
             signed, fields = self._sign(_problem(failure, scope, self.c), request, label)
         if exchange is not None and exchange.claim is not None:
-            self.c.idempotency.release(exchange.claim)
+            self._release(exchange.claim)
         return signed
+
+    def sign_only(self, scope, response: HttpResponse) -> HttpResponse:
+        """The last resort when finishing failed: the answer signed, nothing recorded."""
+        state = scope["govgate.state"]
+        exchange: Exchange | None = state.get("exchange")
+        if exchange is not None and exchange.claim is not None:
+            self._release(exchange.claim)
+        request = state.get("http_request") or http_request(scope, self.c.settings)
+        label = exchange.verified.label if exchange else tagged_label(request.headers, REQUEST_TAG)
+        return self._sign(response, request, label)[0]
+
+    def _release(self, claim: Claim) -> None:
+        """Free the key for the retry. If even that fails (the database is gone), the claim's
+        lease frees it (exchange.idempotency.LEASE); the answer is sent regardless."""
+        try:
+            self.c.idempotency.release(claim)
+        except Exception:
+            log.exception("the Idempotency-Key claim %s could not be released", claim.record_id)
 
     def _sign(self, response: HttpResponse, request: HttpRequest, label: str | None):
         _, key = self.c.keystore.current()
@@ -254,3 +275,9 @@ def _problem(error: errors.GovgateError, scope, container=None) -> HttpResponse:
     body = json.dumps(problem_body(error.status, error.reason, error.detail, scope.get("govgate.request_id")),
                       ensure_ascii=False).encode()
     return HttpResponse(error.status, Headers([("content-type", PROBLEM_JSON), *retry]), body)
+
+
+def internal_error(scope, container=None) -> HttpResponse:
+    """The 500 problem (or the idiom's) for a failure no handler mapped."""
+    return _problem(errors.GovgateError("an internal error occurred; quote the request_id"),
+                    scope, container)
