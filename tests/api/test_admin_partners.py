@@ -168,3 +168,10 @@ def test_suspend_and_activate(client, admin_headers, action, status):
     response = client.post(f"/v1/admin/partners/{created['id']}/{action}", headers=admin_headers)
     assert response.status_code == 200
     assert response.json()["status"] == status
+
+
+def test_a_partner_in_an_unknown_division_is_refused(client, admin_headers):
+    response = client.post("/v1/admin/partners", headers=admin_headers,
+                           json=partner_body(8, division_code="159999"))
+    assert response.status_code == 422, response.text
+    assert response.json()["errors"][0]["pointer"] == "/body/division_code"

@@ -138,3 +138,13 @@ def test_fee_months_after_a_fixed_end_are_refused(world):
     response = world.hr.post("/v1/deferral-conclusions", json=body)
     assert response.status_code == 422, response.text
     assert [e["pointer"] for e in response.json()["errors"]] == ["/body/insurance/0/fee_period_to"]
+
+
+def test_an_unknown_division_is_refused(world):
+    # Issue 10 defect 11: 159999 (no such division) was accepted, only the province was checked.
+    body = conclusion()
+    body["issuing_office"]["division_code"] = "159999"
+    response = world.hr.post("/v1/deferral-conclusions", json=body)
+    assert response.status_code == 422, response.text
+    assert response.json()["errors"][0]["pointer"] == "/body/issuing_office/division_code"
+    assert "GB/T 2260" in response.json()["errors"][0]["detail"]
