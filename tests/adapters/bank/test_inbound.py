@@ -191,3 +191,10 @@ def test_the_login_name_must_be_the_registered_one(world, qualification):
     response = submit(world.bank, "GVGRTREV", review(qualification), lgnnam="SOMEONE")
     assert response.status_code == 403
     assert "login_name_mismatch" in reply(response).info["ERRMSG"]
+
+
+def test_schema_errors_of_a_translated_body_are_listed_once():
+    from gateway.api.partner.canonical_schemas import schema_errors
+
+    errors = schema_errors("GuaranteeReviewRequest", {})
+    assert [e.pointer for e in errors] == ["/loan_amount_fen", "/qualification_id", "/term_months"]
