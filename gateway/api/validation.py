@@ -15,6 +15,7 @@ from connexion.validators import VALIDATOR_MAP, JSONRequestBodyValidator, Parame
 
 from .. import strict_json
 from ..errors import FieldError, InvalidInput
+from ..observability.spans import NO_TRACING, Tracer
 
 MAX_ERRORS = 50
 
@@ -74,6 +75,13 @@ def parse_body(raw: bytes):
 
 
 class PointingJSONBodyValidator(JSONRequestBodyValidator):
+    tracer: Tracer = NO_TRACING  # validator_map gives a subclass the container's
+
+    async def wrap_receive(self, receive, *, scope):
+        """Parse and check the body against the contract: the request's ``govgate.validate`` stage."""
+        with self.tracer.span("govgate.validate"):
+            return await super().wrap_receive(receive, scope=scope)
+
     async def _parse(self, stream, scope):
         raw = b"".join([chunk async for chunk in stream])
         if not raw:
@@ -136,10 +144,11 @@ class PointingParameterValidator(ParameterValidator):
             )
 
 
-def validator_map() -> dict:
+def validator_map(tracer: Tracer = NO_TRACING) -> dict:
     validators = dict(VALIDATOR_MAP)
     body = MediaTypeDict(dict(VALIDATOR_MAP["body"]))
-    body["*/*json"] = PointingJSONBodyValidator
+    body["*/*json"] = (PointingJSONBodyValidator if tracer is NO_TRACING else
+                       type("TracedJSONBodyValidator", (PointingJSONBodyValidator,), {"tracer": tracer}))
     validators["body"] = body
     validators["parameter"] = PointingParameterValidator
     return validators

@@ -1,4 +1,5 @@
 """HR systems that speak the canonical format: a signed JSON query, a signed JSON answer.
+The interface HR systems implement is published as openapi/partners/hr-person-facts.yaml.
 
     POST <endpoint_url>/queries/person-facts       signed by the gateway (tag govgate-delivery)
     {"query_id", "citizen_ids": [...], "enterprise_credit_code": "..."|null}
