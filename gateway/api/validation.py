@@ -93,15 +93,15 @@ class PointingJSONBodyValidator(JSONRequestBodyValidator):
             if not self._nullable:
                 raise InvalidInput("the request needs a JSON body", reason="body_missing", status=400)
             return None
-        errors: list[FieldError] = []
+        found: dict[FieldError, None] = {}  # jsonschema reports "required" once per missing name
         only_out_of_range = True
         for error in self._validator.iter_errors(body):
-            errors.extend(_field_errors(error))
+            found.update(dict.fromkeys(_field_errors(error)))
             only_out_of_range = only_out_of_range and out_of_range(error)
-            if len(errors) >= MAX_ERRORS:
+            if len(found) >= MAX_ERRORS:
                 break
-        if errors:
-            errors.sort(key=lambda f: f.pointer)
+        if found:
+            errors = sorted(found, key=lambda f: f.pointer)
             if only_out_of_range:  # well-formed values beyond a published bound: content, 422
                 raise InvalidInput("a value lies outside the range the contract allows",
                                    reason="out_of_range", errors=errors, status=422,
