@@ -19,6 +19,7 @@ import uuid
 
 import requests
 
+from .. import strict_json
 from ..domain.partners import Partner
 from ..errors import Unavailable
 from ..policy.borrowers import BorrowerGroup
@@ -67,7 +68,7 @@ class CanonicalHrFacts:
                 raise ValueError("the answer is signed by another partner's key")
             if response.status_code != 200:
                 raise ValueError(f"status {response.status_code}")
-            data = json.loads(response.content)
+            data = strict_json.loads(response.content)  # deep, huge, duplicated: ValueError
             persons = {p["citizen_id"]: PersonFacts(p["citizen_id"], bool(p["known"]),
                                                     frozenset(BorrowerGroup(g) for g in p.get("groups", [])))
                        for p in data["persons"]}
