@@ -177,6 +177,20 @@ def cpu_seconds(pid: int) -> float:
     return (int(fields[11]) + int(fields[12])) / TICKS
 
 
+def voluntary_switches(pid: int) -> int:
+    """Voluntary context switches of ``pid``, all its threads (0 if it is gone): each is a
+    blocking wait, and under the GIL a hand-off to another thread."""
+    total = 0
+    try:
+        for tid in os.listdir(f"/proc/{pid}/task"):
+            for line in Path(f"/proc/{pid}/task/{tid}/status").read_text().splitlines():
+                if line.startswith("voluntary_ctxt_switches:"):
+                    total += int(line.split()[1])
+    except OSError:
+        pass
+    return total
+
+
 def peak_rss_kib(pid: int) -> int | None:
     try:
         for line in Path(f"/proc/{pid}/status").read_text().splitlines():

@@ -138,6 +138,7 @@ def create_app(settings: Settings, container: Container | None = None):
     from .api.partner.exchange import SignedExchange
     from .api.partner.middleware import ReceiptMiddleware, SignatureMiddleware
     from .api.validation import validator_map
+    from .api.wsgi import OneCallWSGI
     from .observability.logging import configure_logging
     from .observability.middleware import ObservedRequests
 
@@ -145,6 +146,7 @@ def create_app(settings: Settings, container: Container | None = None):
     container.keystore.ensure_current()
     container.signed_exchange = SignedExchange(container)
     app = FlaskApp(__name__, specification_dir=str(contract.SPEC_DIR))
+    app._middleware_app.asgi_app = OneCallWSGI(app.app.wsgi_app)  # instead of a2wsgi's pool
     app.add_api(
         contract.SPEC_FILE,
         strict_validation=True,
