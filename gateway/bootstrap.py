@@ -10,7 +10,6 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 
-import requests
 from sqlalchemy import Engine
 
 import adapters.bank
@@ -25,6 +24,7 @@ from .exchange.credentials import DatabaseNonceStore, KeyRegistry
 from .exchange.idempotency import Idempotency
 from .exchange.message_log import MessageLog
 from .keystore import GatewayKeyStore
+from .outbound import PartnerSession
 from .policy.calendar import WorkingDayCalendar
 from .policy.rulesets import LoanRuleBook, load_rule_book
 from .queries.canonical_hr import CanonicalHrFacts
@@ -114,13 +114,13 @@ def build_container(settings: Settings, *, clock: Callable[[], datetime] = utc_n
         calendar=WorkingDayCalendar.from_file(settings.calendar_file or None),
         rule_book=load_rule_book(),
         hr_facts=HrFactsRegistry({"canonical": CanonicalHrFacts(
-            requests.Session(), keystore, key_registry, clock,
+            PartnerSession(), keystore, key_registry, clock,
             timeout=(3.05, float(settings.hr_query_timeout_seconds)))}),
         adapters=adapter_registry(settings, keystore, key_registry, clock),
     )
     kit = AdapterKit(adapters=container.adapters, hr_facts=container.hr_facts, keystore=keystore,
                      key_registry=key_registry, uow=uow, clock=clock, settings=settings,
-                     calendar=container.calendar, session_factory=requests.Session)
+                     calendar=container.calendar, session_factory=PartnerSession)
     for package in ADAPTER_PACKAGES:
         package.install(kit)
     container.error_idioms, container.inbound_idioms = kit.error_idioms, kit.inbound_idioms

@@ -18,6 +18,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from ..outbound import PartnerSession
 from .backoff import RetryPolicy
 from .canonical import CanonicalChannel
 from .registry import AdapterRegistry
@@ -46,8 +47,8 @@ class DeliverySettings:
 def adapter_registry(settings, keystore, key_registry, clock) -> AdapterRegistry:
     """The registry with the canonical channel; adapters register more formats on it."""
     delivery = DeliverySettings.from_settings(settings)
-    return AdapterRegistry(CanonicalChannel(keystore.current, key_registry,
-                                            timeout=delivery.timeout, clock=clock))
+    return AdapterRegistry(CanonicalChannel(keystore.current, key_registry, timeout=delivery.timeout,
+                                            clock=clock, session_factory=PartnerSession))
 
 
 def container_adapters(container) -> AdapterRegistry:
