@@ -55,7 +55,19 @@ def _has_nul(value) -> bool:
     return False
 
 
+# schema id → (schema, its validator). connexion builds a validator per request (~0.2 ms); an
+# operation's schema is one dict for the app's life, kept here so that its id stays its own.
+_COMPILED: dict[int, tuple[dict, object]] = {}
+
+
 class PointingJSONBodyValidator(JSONRequestBodyValidator):
+    @property
+    def _validator(self):
+        entry = _COMPILED.get(id(self._schema))
+        if entry is None or entry[0] is not self._schema:
+            entry = _COMPILED[id(self._schema)] = (self._schema, super()._validator)
+        return entry[1]
+
     async def _parse(self, stream, scope):
         raw = b"".join([chunk async for chunk in stream])
         if not raw:
