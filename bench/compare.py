@@ -37,7 +37,7 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 import fanout
-from load import Target, command_name, cpu_seconds, drive, peak_rss_kib, voluntary_switches
+from load import Target, command_name, cpu_seconds, drive, peak_rss_kib, switches_between, voluntary_switches
 from log import ThrowawayPostgres, reachable
 from sqlalchemy import create_engine, text
 from stack import World, forwarder
@@ -77,7 +77,8 @@ def measure_leg(name: str, server, hr, target: Target, args, backends=None) -> d
             sides = {"server": server.pids, "hr": hr.pids,
                      "postgres": backends.pids() if backends else []}
             samples[phase] = {side: {pid: cpu_seconds(pid) for pid in pids} for side, pids in sides.items()}
-            samples[phase]["switches"] = {pid: voluntary_switches(pid) for pid in server.pids}
+            samples[phase]["switches"] = {tid: count for pid in server.pids
+                                          for tid, count in voluntary_switches(pid).items()}
 
         result = drive(target, concurrency, args.warm_up, args.duration, on_window)
         row = result.summary()
@@ -86,7 +87,7 @@ def measure_leg(name: str, server, hr, target: Target, args, backends=None) -> d
             used = sum(seconds - before.get(pid, 0.0) for pid, seconds in after.items())
             row[f"{side}_cpu_s_per_request"] = round(used / result.completed, 6) if result.completed else None
         before, after = samples["begin"]["switches"], samples["end"]["switches"]
-        switches = sum(count - before.get(pid, 0) for pid, count in after.items())
+        switches = switches_between(before, after)
         row["server_voluntary_switches_per_request"] = (round(switches / result.completed, 1)
                                                         if result.completed else None)
         rows.append(row)
