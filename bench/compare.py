@@ -13,8 +13,8 @@ One run on one machine starts, as separate processes:
   ``$GOVGATE_TEST_DATABASE_URL``, else ``postgresql://postgres@127.0.0.1:5432/postgres``;
   dropped afterwards; skipped with a message when unreachable).
 
-Both servers run under uvicorn with ``--workers`` processes (the Flask apps wrapped by a2wsgi)
-and get exactly the same requests: ``POST /v1/loan-qualifications`` with the sample individual
+Both servers run under uvicorn with ``--workers`` processes (the forwarder's Flask app wrapped by
+a2wsgi, the gateway's called in one hand-off: gateway/api/wsgi.py) and get exactly the same requests: ``POST /v1/loan-qualifications`` with the sample individual
 loan, signed by the bank partner in the load processes (the forwarder ignores the signature). For
 each concurrency it prints throughput, latency p50/p95/p99, CPU seconds per request of each
 side (server processes, HR, PostgreSQL backends, the client), peak RSS per process, and the
