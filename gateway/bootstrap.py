@@ -10,7 +10,6 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 
-import requests
 from sqlalchemy import Engine
 
 import adapters.bank
@@ -28,6 +27,7 @@ from .exchange.message_log import MessageLog
 from .keystore import GatewayKeyStore
 from .observability.spans import NoTracing
 from .observability.tracing import Tracing, build_tracing
+from .outbound import PartnerSession
 from .policy.calendar import WorkingDayCalendar
 from .policy.rulesets import LoanRuleBook, load_rule_book
 from .queries.canonical_hr import CanonicalHrFacts
@@ -99,8 +99,8 @@ def build_container(settings: Settings, *, clock: Callable[[], datetime] = utc_n
     read the spans of their requests from an in-memory one."""
     tracing = build_tracing(settings, span_exporter)
     # Every session that calls a partner (HR queries, deliveries, the adapters' transports)
-    # carries the trace when tracing is on, and is a plain requests.Session when it is off.
-    session_factory = tracing.session_factory if tracing.enabled else requests.Session
+    # carries the trace when tracing is on, and is a plain PartnerSession when it is off.
+    session_factory = tracing.session_factory if tracing.enabled else PartnerSession
     engine = make_engine(settings.effective_database_url)
     uow = SqlUnitOfWorkFactory(engine)
     spec = contract.load_spec()
@@ -167,6 +167,7 @@ def create_app(settings: Settings, container: Container | None = None):
     from .api.partner.exchange import SignedExchange
     from .api.partner.middleware import ReceiptMiddleware, SignatureMiddleware
     from .api.validation import validator_map
+    from .api.wsgi import OneCallWSGI
     from .observability.logging import configure_logging
     from .observability.middleware import ObservedRequests
     from .observability.tracing import TracedRequests
@@ -175,6 +176,7 @@ def create_app(settings: Settings, container: Container | None = None):
     container.keystore.ensure_current()
     container.signed_exchange = SignedExchange(container)
     app = FlaskApp(__name__, specification_dir=str(contract.SPEC_DIR))
+    app._middleware_app.asgi_app = OneCallWSGI(app.app.wsgi_app)  # instead of a2wsgi's pool
     app.add_api(
         contract.SPEC_FILE,
         strict_validation=True,

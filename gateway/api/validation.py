@@ -74,6 +74,11 @@ def parse_body(raw: bytes):
         ) from None
 
 
+# schema id → (schema, its validator). connexion builds a validator per request (~0.2 ms); an
+# operation's schema is one dict for the app's life, kept here so that its id stays its own.
+_COMPILED: dict[int, tuple[dict, object]] = {}
+
+
 class PointingJSONBodyValidator(JSONRequestBodyValidator):
     tracer: Tracer = NO_TRACING  # validator_map gives a subclass the container's
 
@@ -81,6 +86,13 @@ class PointingJSONBodyValidator(JSONRequestBodyValidator):
         """Parse and check the body against the contract: the request's ``govgate.validate`` stage."""
         with self.tracer.span("govgate.validate"):
             return await super().wrap_receive(receive, scope=scope)
+
+    @property
+    def _validator(self):
+        entry = _COMPILED.get(id(self._schema))
+        if entry is None or entry[0] is not self._schema:
+            entry = _COMPILED[id(self._schema)] = (self._schema, super()._validator)
+        return entry[1]
 
     async def _parse(self, stream, scope):
         raw = b"".join([chunk async for chunk in stream])

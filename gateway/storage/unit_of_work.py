@@ -69,7 +69,12 @@ class SqlUnitOfWork:
     def _open(self) -> None:
         self._conn = self._engine.connect()
         if self._readonly:
-            self._conn = self._conn.execution_options(govgate_readonly=True)
+            options = {"govgate_readonly": True}
+            if self._engine.dialect.name == "postgresql":
+                # Under READ COMMITTED each statement reads its own snapshot inside a transaction
+                # too, so a reader's BEGIN and COMMIT would buy two round trips and nothing else.
+                options["isolation_level"] = "AUTOCOMMIT"
+            self._conn = self._conn.execution_options(**options)
         self._transaction = self._conn.begin()
         conn = self._conn
         self.partners = r.PartnerRepository(conn)
