@@ -6,6 +6,7 @@
 
 from __future__ import annotations
 
+import threading
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
@@ -109,7 +110,8 @@ def build_container(settings: Settings, *, clock: Callable[[], datetime] = utc_n
         nonces=nonces,
         verifier=RequestVerifier(key_registry, nonces, clock=clock, window=window),
         idempotency=Idempotency(uow, clock, timedelta(hours=settings.idempotency_ttl_hours)),
-        message_log=MessageLog(uow, clock, checkpoint_key, settings.checkpoint_interval),
+        message_log=MessageLog(uow, clock, checkpoint_key, settings.effective_log_origin,
+                               settings.checkpoint_interval),
         partner_operations=contract.partner_operations(spec),
         calendar=WorkingDayCalendar.from_file(settings.calendar_file or None),
         rule_book=load_rule_book(),
@@ -170,6 +172,22 @@ def create_app(settings: Settings, container: Container | None = None):
     return app
 
 
+def start_integrator(container: Container) -> threading.Event:
+    """Run an evidence-log integrator candidate in a daemon thread; set the event to stop it.
+
+    Every server process runs one: the integrator lock lets one integrate at a time, and any of
+    them takes over when the holder dies (docs/evidence.md, "Who integrates")."""
+    stop = threading.Event()
+    interval = container.settings.log_batch_ms / 1000
+    threading.Thread(target=container.message_log.run, args=(stop, interval), daemon=True,
+                     name="evidence-log-integrator").start()
+    return stop
+
+
 def asgi_app():
     """Entry point for ASGI servers (``uvicorn --factory gateway.bootstrap:asgi_app``)."""
-    return create_app(Settings.from_env())
+    settings = Settings.from_env()
+    app = create_app(settings)
+    if settings.log_integrate:
+        start_integrator(app.container)
+    return app

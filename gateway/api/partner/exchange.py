@@ -196,7 +196,6 @@ class SignedExchange:
         stored = StoredResponse(response.status, [(k, v) for k, v in response.headers.items()
                                                   if k.lower() in REPLAYED_HEADERS], response.body)
         with c.uow() as uow:
-            uow.message_log.lock_head()  # first: serialises the staged writes' checks too
             for work in exchange.staged:
                 work(uow)
             c.message_log.append(uow, record)
