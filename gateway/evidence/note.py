@@ -69,7 +69,7 @@ class Verifier:
 
     @classmethod
     def from_vkey(cls, vkey: str) -> Verifier:
-        parts = vkey.strip().split("+")
+        parts = vkey.strip().split("+", 2)  # the base64 may contain "+"
         if len(parts) != 3 or not _NAME.fullmatch(parts[0]):
             raise MalformedEvidence("a verifier key is <name>+<hex key id>+<base64 key>")
         raw = _b64decode(parts[2], "the verifier key")

@@ -40,8 +40,13 @@ def test_the_go_note_opens_and_a_changed_text_does_not():
     assert note.verified_by(altered, [verifier]) == []
 
 
+# transparency-dev/formats note/note_cosigv1_test.go: a 0x01 key whose base64 contains a '+'.
+PLUS_VKEY = "TEST+7997405c+AQcC+FTVKf0jlTdHDY3rbevmnKxxPjigCXlVtGe6RIr6"
+
+
 def test_verifier_keys_check_their_key_id():
     assert note.Verifier.from_vkey(COSIGNATURE_VKEY).alg == note.ALG_COSIGNATURE_V1
+    assert note.Verifier.from_vkey(PLUS_VKEY).vkey == PLUS_VKEY
     with pytest.raises(MalformedEvidence, match="id does not match"):
         note.Verifier.from_vkey(GO_VKEY.replace("c74f20a3", "c74f20a4"))
     with pytest.raises(MalformedEvidence):

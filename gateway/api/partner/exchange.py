@@ -14,6 +14,7 @@ import uuid
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
+import http_sf
 from sqlalchemy.exc import IntegrityError
 
 from ... import errors
@@ -22,6 +23,7 @@ from ...domain.partners import Partner
 from ...evidence.canonical import format_timestamp
 from ...evidence.chain import Direction, MessageRecord
 from ...exchange.idempotency import Claim, StoredResponse
+from ...exchange.message_log import Appended
 from ...signatures import (
     Headers,
     HttpRequest,
@@ -31,10 +33,15 @@ from ...signatures import (
     SignatureRejected,
     VerifiedRequest,
 )
+from ...signatures.components import ComponentId
 from ...signatures.fields import tagged_label
 from ...signatures.profile import REPLAY_TAG, REQUEST_TAG
+from ...signatures.signer import sign_components
 from ..problems import PROBLEM_JSON, idiom_renderer, problem_body
 from ..target import target_uri
+
+RECEIPT_LABEL = "govgate"  # ResponseSigner's label for the receipt
+LOG_LABEL, LOG_TAG = "govgate-log", "govgate-log"
 
 # Headers of a completed response that a replay repeats (the rest belong to one delivery).
 REPLAYED_HEADERS = {"content-type", "content-digest", "signature-input", "signature", "location"}
@@ -151,13 +158,14 @@ class SignedExchange:
         signed, fields = self._sign(response, request, label)
         if exchange is not None and exchange.is_message and 200 <= response.status < 300:
             try:
-                self._record(exchange, signed, fields)
-                return signed
+                appended = self._record(exchange, signed, fields)
             except errors.GovgateError as error:
                 failure = error
             except IntegrityError:
                 failure = errors.Conflict("the message clashes with one accepted meanwhile; retry",
                                           reason="concurrent_conflict")
+            else:
+                return self._name_leaf(signed, request, appended, _wait_preference(request, self.c.settings))
             signed, fields = self._sign(_problem(failure, scope, self.c), request, label)
         if exchange is not None and exchange.claim is not None:
             self.c.idempotency.release(exchange.claim)
@@ -171,7 +179,7 @@ class SignedExchange:
             headers.set(name, value)
         return HttpResponse(response.status, headers, response.body), fields
 
-    def _record(self, exchange: Exchange, response: HttpResponse, fields) -> None:
+    def _record(self, exchange: Exchange, response: HttpResponse, fields) -> Appended:
         c, verified, request = self.c, exchange.verified, exchange.request
         record = MessageRecord(
             recorded_at=format_timestamp(c.clock()),
@@ -198,9 +206,51 @@ class SignedExchange:
         with c.uow() as uow:
             for work in exchange.staged:
                 work(uow)
-            c.message_log.append(uow, record)
+            appended = c.message_log.append(uow, record)
             if exchange.claim is not None:
                 c.idempotency.complete(uow, exchange.claim, stored, exchange.message_id)
+        return appended
+
+    def _name_leaf(self, signed: HttpResponse, request: HttpRequest, appended: Appended,
+                   wait: int | None) -> HttpResponse:
+        """Add the entry's leaf hash (and, with ``Prefer: wait``, its inclusion proof once it is
+        integrated) under a second gateway signature, ``govgate-log``, that also covers the
+        receipt's. The receipt itself is in the leaf, so it cannot name the leaf."""
+        c = self.c
+        headers = signed.headers.copy()
+        headers.set("Log-Leaf", http_sf.ser(appended.leaf_hash))
+        covered = [ComponentId.of("@status"), ComponentId.of("log-leaf"),
+                   ComponentId.of("signature", key=RECEIPT_LABEL)]
+        if wait is not None:
+            headers.set("Preference-Applied", f"wait={wait}")
+            index = c.message_log.wait_for_index(appended.entry_id, wait)
+            proven = None
+            if index is not None:
+                with c.uow(readonly=True) as uow:
+                    entry = uow.message_log.by_id(appended.entry_id)
+                    proven = c.message_log.inclusion(uow, entry)
+            if proven is not None:
+                headers.set("Log-Inclusion", http_sf.ser({
+                    "index": proven["leaf_index"], "size": proven["tree_size"], "proof": (proven["proof"], {})}))
+                headers.set("Log-Checkpoint", http_sf.ser(proven["checkpoint"].encode()))
+                covered += [ComponentId.of("log-inclusion"), ComponentId.of("log-checkpoint")]
+        _, key = c.keystore.current()
+        response = HttpResponse(signed.status, headers, signed.body)
+        params = {"created": int(c.clock().timestamp()), "keyid": key.keyid, "tag": LOG_TAG}
+        fields = sign_components(key, LOG_LABEL, covered, params, response, request, None)
+        headers.set("Signature-Input", f"{headers.get('signature-input')}, {fields.signature_input}")
+        headers.set("Signature", f"{headers.get('signature')}, {fields.signature}")
+        return HttpResponse(signed.status, headers, signed.body)
+
+
+def _wait_preference(request: HttpRequest, settings) -> int | None:
+    """``Prefer: wait=N`` (RFC 7240 §4.3), capped at log_max_wait_seconds; None without it."""
+    for header in request.headers.get_all("prefer"):
+        for preference in header.split(","):
+            name, _, value = preference.strip().partition("=")
+            if name.strip().lower() == "wait" and value.strip().isdigit():
+                return min(int(value.strip()), settings.log_max_wait_seconds)
+    return None
 
 
 def base_components(signature_base: str) -> dict[str, str]:
