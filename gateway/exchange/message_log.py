@@ -66,9 +66,10 @@ class MessageLog:
         self._integrated = threading.Condition()  # notified after each batch this process commits
 
     # --- the request path ----------------------------------------------------------------------
-    def append(self, uow, record: MessageRecord) -> Appended:
-        """Insert ``record`` in ``uow``'s transaction; raises MalformedEvidence for a bad record."""
-        leaf = checked_leaf_hash(record)
+    def append(self, uow, record: MessageRecord, leaf: bytes | None = None) -> Appended:
+        """Insert ``record`` in ``uow``'s transaction; raises MalformedEvidence for a bad record.
+        ``leaf``: its ``checked_leaf_hash``, when the caller computed it already."""
+        leaf = leaf or checked_leaf_hash(record)
         entry_id = uow.message_log.add(record, leaf)
         metrics.evidence_appended(record.direction)
         return Appended(entry_id, leaf)

@@ -112,9 +112,9 @@ def receipt_components(response) -> list[str]:
 
 def library_verified_receipt(response, jwks: dict):
     """The library's VerifyResult for the gateway's receipt; raises InvalidSignature otherwise."""
-    [(_items, params)] = http_sf.parse(
-        response.headers["signature-input"].encode(), tltype="dictionary"
-    ).values()
+    members = http_sf.parse(response.headers["signature-input"].encode(), tltype="dictionary")
+    # the receipt; an accepted message's answer also has govgate-log, naming its leaf hash
+    [(_items, params)] = [m for m in members.values() if m[1].get("tag") == RESPONSE_TAG]
     key = keys_from_jwks(jwks)[params["keyid"]]
     sent = sent_request(response)
     request = LibraryRequest(sent.method, sent.target_uri, sent.headers.items())
