@@ -17,6 +17,7 @@ from pathlib import Path
 import click
 
 from ..domain.admin import Permission
+from ..errors import GovgateError
 from ..evidence import merkle
 from ..evidence.canonical import b64
 from ..evidence.verify import verify_log
@@ -130,11 +131,21 @@ def integrate(session: CliSession, once: bool, as_json: bool) -> None:
         click.echo(f"integrating every {c.settings.log_batch_ms} ms; interrupt to stop")
         c.message_log.run(stop, c.settings.log_batch_ms / 1000)
         return
-    batches, last = 0, None
-    while (done := c.message_log.integrate_once()) is not None:
-        batches, last = batches + 1, done
-        if done.placed < c.message_log.batch_max:
-            break
+    batches, last, failure = 0, None, None
+    try:  # integrate first (its own transactions), then record what happened (log.integrate)
+        while (done := c.message_log.integrate_once()) is not None:
+            batches, last = batches + 1, done
+            if done.placed < c.message_log.batch_max:
+                break
+    except GovgateError as error:
+        failure = error
+
+    def work(uow, now):
+        if failure is not None:
+            raise failure  # recorded as a failed log.integrate, then reported
+        return None, None, None if last is None else {"batches": batches, "tree_size": last.size}
+
+    session.run("log.integrate", "log", None if last is None else str(last.size), work)
     data = {"batches": batches, "tree_size": None if last is None else last.size,
             "checkpoint": None if last is None else last.note}
     if as_json:
