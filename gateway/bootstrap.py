@@ -25,6 +25,7 @@ from .delivery.registry import AdapterRegistry
 from .exchange.credentials import DatabaseNonceStore, KeyRegistry
 from .exchange.idempotency import Idempotency
 from .exchange.message_log import MessageLog
+from .exchange.witnessing import WitnessClient
 from .keystore import GatewayKeyStore
 from .policy.calendar import WorkingDayCalendar
 from .policy.rulesets import LoanRuleBook, load_rule_book
@@ -70,6 +71,7 @@ class Container:
     rule_book: LoanRuleBook
     hr_facts: HrFactsRegistry
     adapters: AdapterRegistry
+    witnesses: WitnessClient | None = None  # configured C2SP witnesses (settings.log_witnesses)
     signed_exchange: object = None  # the HTTP edge's SignedExchange, set by create_app
     # idiom → renders a problem in a partner's own format; idiom → its inbound handler
     error_idioms: dict = field(default_factory=dict)
@@ -126,6 +128,9 @@ def build_container(settings: Settings, *, clock: Callable[[], datetime] = utc_n
     for package in ADAPTER_PACKAGES:
         package.install(kit)
     container.error_idioms, container.inbound_idioms = kit.error_idioms, kit.inbound_idioms
+    if settings.witness_list:
+        container.witnesses = WitnessClient(uow, clock, container.message_log, list(settings.witness_list))
+    container.message_log.quorum = settings.log_witness_quorum
     return container
 
 
@@ -181,6 +186,9 @@ def start_integrator(container: Container) -> threading.Event:
     interval = container.settings.log_batch_ms / 1000
     threading.Thread(target=container.message_log.run, args=(stop, interval), daemon=True,
                      name="evidence-log-integrator").start()
+    if container.witnesses is not None:  # witnesses are called off the integrator's thread
+        threading.Thread(target=container.witnesses.run, args=(stop, max(interval, 0.5)), daemon=True,
+                         name="evidence-log-witnesses").start()
     return stop
 
 

@@ -63,6 +63,7 @@ class MessageLog:
         self._signing_key = signing_key
         self.origin = origin  # used until the first checkpoint fixes the database's origin
         self.batch_max = batch_max
+        self.quorum = 0  # witnesses whose cosignature makes a checkpoint published
         self._integrated = threading.Condition()  # notified after each batch this process commits
 
     # --- the request path ----------------------------------------------------------------------
@@ -159,10 +160,15 @@ class MessageLog:
         return merkle.prove(ranges, nodes.__getitem__)
 
     def inclusion(self, uow, entry: StoredEntry) -> dict | None:
-        """Index, proof and the latest (cosigned) checkpoint for an integrated entry."""
+        """Index, proof and checkpoint for an integrated entry: the newest checkpoint the witness
+        quorum has cosigned when it covers the entry, else the newest signed one."""
         latest = self.latest(uow)
         if entry.index is None or latest is None or latest[0].size <= entry.index:
             return None
+        if self.quorum:
+            published = uow.message_log.latest_cosigned(self.quorum)
+            if published is not None and published.size > entry.index:
+                latest = published, uow.message_log.cosignatures(published.size)
         checkpoint, cosignatures = latest
         proof = self.inclusion_proof(uow, entry.index, checkpoint.size)
         return {"leaf_index": entry.index, "tree_size": checkpoint.size, "proof": proof,
