@@ -31,6 +31,7 @@ from ..evidence.note import Checkpoint, Note, gateway_verifiers, sign
 from ..evidence.tree_bundle import build_tree_bundle
 from ..evidence.tree_verify import SignedCheckpointRow, TreeFinding, TreeReport, verify_tree
 from ..observability import metrics
+from ..observability.spans import NO_TRACING, Tracer
 
 _log = logging.getLogger(__name__)
 
@@ -57,8 +58,10 @@ class Integrated:
 
 
 class MessageLog:
-    def __init__(self, uow_factory, clock, signing_key: SigningKey, origin: str, batch_max: int) -> None:
+    def __init__(self, uow_factory, clock, signing_key: SigningKey, origin: str, batch_max: int, *,
+                 tracer: Tracer = NO_TRACING) -> None:
         self._uow = uow_factory
+        self._tracer = tracer
         self._clock = clock
         self._signing_key = signing_key
         self.origin = origin  # used until the first checkpoint fixes the database's origin
@@ -70,8 +73,11 @@ class MessageLog:
     def append(self, uow, record: MessageRecord, leaf: bytes | None = None) -> Appended:
         """Insert ``record`` in ``uow``'s transaction; raises MalformedEvidence for a bad record.
         ``leaf``: its ``checked_leaf_hash``, when the caller computed it already."""
-        leaf = leaf or checked_leaf_hash(record)
-        entry_id = uow.message_log.add(record, leaf)
+        with self._tracer.span("govgate.evidence", {"govgate.message_id": record.message_id,
+                                                    "govgate.evidence.direction": record.direction}) as span:
+            leaf = leaf or checked_leaf_hash(record)
+            entry_id = uow.message_log.add(record, leaf)
+            span.set_attribute("govgate.evidence.entry_id", entry_id)
         metrics.evidence_appended(record.direction)
         return Appended(entry_id, leaf)
 

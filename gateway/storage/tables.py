@@ -329,3 +329,12 @@ subsidy_claim_lines = Table(
     Column("claim_id", String(64), nullable=False, index=True),
     UniqueConstraint("qualification_id", "loan_reference", "period", name="uq_subsidy_loan_quarter"),
 )
+
+# Readiness (observability/health): one row, replaced by each probe, shows the database can
+# take a write (a full disk, a page limit, a read-only replica). Holds at most one row.
+storage_probes = Table(
+    "storage_probes",
+    metadata,
+    Column("id", BigId, primary_key=True, autoincrement=True),
+    Column("filler", LargeBinary, nullable=False),
+)

@@ -5,7 +5,7 @@ into log_entries in seq order, pending: the integrator then gives them leaf indi
 that same order, so `govgate log verify` can check that the tree's first leaves are the v1 chain.
 
 Revision ID: 0005_merkle_log
-Revises: 0004
+Revises: 0005_storage_probe
 """
 
 import sqlalchemy as sa
@@ -16,7 +16,7 @@ from gateway.evidence.leaf import record_leaf_hash
 from gateway.evidence.merkle import EMPTY_ROOT
 
 revision = "0005_merkle_log"
-down_revision = "0004"
+down_revision = "0005_storage_probe"  # rechained after merging main (was "0004")
 branch_labels = None
 depends_on = None
 
