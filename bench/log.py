@@ -267,10 +267,10 @@ def proof_at_scale(data_dir: Path, size: int, samples: int = 200) -> None:
           f"consistency {old:,}->{size:,}: {len(consistency)} hashes in {took * 1e3:.2f} ms")
 
 
-def bench(label: str, make_url, appends: int, entries: int) -> None:
+def bench(label: str, make_url, appends: int, entries: int, writer_counts=(1, 4, 8)) -> None:
     with tempfile.TemporaryDirectory() as scratch:
         base = Path(scratch)
-        for writers in (1, 4, 8):
+        for writers in writer_counts:
             with make_url(base / f"appends-{writers}") as url:
                 run = append_run(url, base / f"appends-{writers}", writers, appends)
             print(f"{label:<11} append, {writers} writer(s): {run['rate']:7,.0f} entries/s, "
@@ -302,13 +302,15 @@ def main(argv: list[str]) -> None:
     parser.add_argument("--pg", default=DEFAULT_PG, help="PostgreSQL server URL")
     parser.add_argument("--no-pg", action="store_true", help="SQLite only")
     parser.add_argument("--only", choices=["sqlite", "pg", "proofs"], default=None)
+    parser.add_argument("--writers", type=int, nargs="*", default=[1, 4, 8],
+                        help="writer process counts to measure (none: verify only)")
     args = parser.parse_args(argv)
     print(f"load: {os.getloadavg()[0]:.1f} (1 min) on {os.cpu_count()} CPUs; batches of <= {BATCH} "
           f"every {INTERVAL_MS} ms; ~1 KB bodies; one transaction per append")
     if args.only in (None, "sqlite"):
-        bench("SQLite", SqliteFile, args.appends, args.entries)
+        bench("SQLite", SqliteFile, args.appends, args.entries, args.writers)
     if args.only in (None, "pg") and not args.no_pg and reachable(args.pg):
-        bench("PostgreSQL", lambda _dir: ThrowawayPostgres(args.pg), args.appends, args.entries)
+        bench("PostgreSQL", lambda _dir: ThrowawayPostgres(args.pg), args.appends, args.entries, args.writers)
     if args.only in (None, "proofs") and args.proof_size:
         with tempfile.TemporaryDirectory() as scratch:
             proof_at_scale(Path(scratch), args.proof_size)
