@@ -3,6 +3,7 @@ gateway over real HTTP on loopback: cosigned checkpoints in bundles, and a split
 
 from __future__ import annotations
 
+import json
 import threading
 
 import pytest
@@ -11,6 +12,7 @@ from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 
 from gateway.bootstrap import build_container
 from gateway.evidence import merkle, note, verify_bundle
+from gateway.services import evidence_log
 from gateway.settings import Settings
 from gateway.storage import migrate
 from gateway.witness.server import make_server
@@ -147,6 +149,9 @@ def test_the_gateway_collects_cosignatures_and_bundles_carry_them(tmp_path, witn
     with c.uow(readonly=True) as uow:
         assert uow.message_log.witness_positions() == {"witness.test/w1": (12, None)}
         assert uow.message_log.latest_cosigned(1).size == 12
+    latest = evidence_log.latest_checkpoint(c)  # what the console shows
+    assert (latest.size, latest.cosigned_by, latest.published) == (12, ("witness.test/w1",), True)
+    assert latest.note.count("\n— ") == 2
     entry_message = inbound_record(parties, 1).message_id
     answer = c.message_log.evidence(entry_message, lambda uow, fp: parties.sender_jwk)
     bundle = answer["bundle"]
@@ -187,3 +192,25 @@ def test_a_split_view_shown_to_the_witness_is_refused_and_recorded(tmp_path, wit
     assert [r[1] for r in witness.state.refusals()] == [409]
     honest.close()
     forked.close()
+
+
+def test_the_witness_commands(tmp_path, witness, log_key):
+    from click.testing import CliRunner
+
+    from gateway.cli import main
+
+    key = tmp_path / "w.pem"
+    made = CliRunner().invoke(main, ["witness", "init", "--key", str(key), "--name", "witness.test/w9"])
+    assert made.exit_code == 0, made.output
+    assert note.Verifier.from_vkey(made.stdout.strip()).alg == note.ALG_COSIGNATURE_V1
+    assert oct(key.stat().st_mode & 0o777) == "0o600"
+    again = CliRunner().invoke(main, ["witness", "init", "--key", str(key), "--name", "witness.test/w9"])
+    assert again.exit_code == 2 and "exists" in again.output
+    honest, fork = Log(log_key), Log(log_key, seed="fork")
+    witness.add_checkpoint(request_body(0, [], honest.grow(3)))
+    witness.add_checkpoint(request_body(3, [], fork.grow(3)))
+    status = CliRunner().invoke(main, ["witness", "status", "--state", str(witness.state.path), "--json"])
+    assert status.exit_code == 0, status.output
+    report = json.loads(status.stdout)
+    assert report["cosigned"] == [{"origin": ORIGIN, "size": 3}]
+    assert [r["status"] for r in report["refused"]] == [409]

@@ -143,7 +143,13 @@ def _copy_v1_entries(bind) -> None:
 
 
 def downgrade() -> None:
-    if op.get_bind().dialect.name == "postgresql":
+    bind = op.get_bind()
+    newer = bind.execute(sa.text("SELECT COUNT(*) FROM log_entries WHERE id > "
+                                 "(SELECT COALESCE(MAX(seq), 0) FROM message_log)")).scalar()
+    if newer:
+        raise RuntimeError(f"refusing to downgrade: {newer} evidence entries exist only in the v2 log "
+                           "and would be lost")
+    if bind.dialect.name == "postgresql":
         for table in ("log_entries", "log_nodes", "log_checkpoints", "log_cosignatures"):
             op.execute(f"DROP TRIGGER IF EXISTS {table}_append_only ON {table}")
         op.execute("DROP FUNCTION IF EXISTS govgate_log_entry_placed_once()")
