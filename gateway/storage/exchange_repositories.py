@@ -13,7 +13,7 @@ from datetime import datetime
 from functools import cache
 from typing import Any
 
-from sqlalchemy import Connection, and_, bindparam, delete, func, insert, select, tuple_, update
+from sqlalchemy import Connection, and_, bindparam, delete, func, insert, or_, select, update
 
 from ..evidence.chain import LogEntry, MessageRecord
 from ..evidence.checkpoint import Checkpoint
@@ -215,15 +215,19 @@ class MessageLogRepository:
             self._conn.execute(insert(t.log_nodes), [{"level": lv, "idx": i, "hash": h} for lv, i, h in nodes])
 
     def nodes(self, wanted) -> dict[tuple[int, int], bytes]:
-        """The stored hashes of ``wanted`` (level, idx) pairs; missing ones are absent."""
-        wanted = list(wanted)
-        found: dict[tuple[int, int], bytes] = {}
+        """The stored hashes of ``wanted`` (level, idx) pairs; missing ones are absent.
+
+        One query, as ``level = l AND idx IN (...)`` per level: both databases answer that from the
+        primary key (SQLite does not for a row-value ``(level, idx) IN (...)``: a full scan)."""
+        by_level: dict[int, list[int]] = {}
+        for level, idx in wanted:
+            by_level.setdefault(level, []).append(idx)
+        if not by_level:
+            return {}
         n = t.log_nodes.c
-        for start in range(0, len(wanted), 200):
-            chunk = wanted[start:start + 200]
-            rows = self._conn.execute(select(n.level, n.idx, n.hash).where(tuple_(n.level, n.idx).in_(chunk)))
-            found.update({(r.level, r.idx): bytes(r.hash) for r in rows})
-        return found
+        condition = or_(*(and_(n.level == level, n.idx.in_(idxs)) for level, idxs in by_level.items()))
+        rows = self._conn.execute(select(n.level, n.idx, n.hash).where(condition))
+        return {(r.level, r.idx): bytes(r.hash) for r in rows}
 
     def level(self, level: int, after: int = -1, batch: int = 5000) -> Iterator[tuple[int, bytes]]:
         """(idx, hash) of one level of stored nodes in idx order, fetched in batches."""
