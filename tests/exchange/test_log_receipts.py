@@ -126,3 +126,11 @@ def test_proofs_of_trees_the_log_never_signed_are_422(client, partner, container
 def test_no_checkpoint_yet_is_404_and_the_log_needs_a_token_or_a_signature(client, admin_headers):
     problem(client.get("/v1/log/checkpoint", headers=admin_headers), 404, "no_checkpoint")
     assert client.get("/v1/log").status_code == 401
+
+
+def test_a_replayed_answer_names_the_same_leaf_under_a_signature_that_still_holds(client, partner):
+    first = partner.post("/v1/connectivity-tests", json={"n": 9}, idempotency_key="leaf-replay")
+    retry = partner.post("/v1/connectivity-tests", json={"n": 9}, idempotency_key="leaf-replay")
+    assert retry.headers["idempotency-replayed"] == "true"
+    assert retry.headers["log-leaf"] == first.headers["log-leaf"]
+    assert _log_signature(client, retry) == ["@status", "log-leaf", 'signature;key="govgate"']

@@ -51,7 +51,7 @@ RECEIPT_LABEL = "govgate"  # ResponseSigner's label for the receipt
 LOG_LABEL, LOG_TAG = "govgate-log", "govgate-log"
 
 # Headers of a completed response that a replay repeats (the rest belong to one delivery).
-REPLAYED_HEADERS = {"content-type", "content-digest", "signature-input", "signature", "location"}
+REPLAYED_HEADERS = {"content-type", "content-digest", "signature-input", "signature", "location", "log-leaf"}
 
 
 @dataclass
