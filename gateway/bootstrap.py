@@ -6,6 +6,7 @@
 
 from __future__ import annotations
 
+import threading
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
@@ -24,6 +25,7 @@ from .domain.partners import CANONICAL_FORMAT
 from .exchange.credentials import DatabaseNonceStore, KeyRegistry
 from .exchange.idempotency import Idempotency
 from .exchange.message_log import MessageLog
+from .exchange.witnessing import WitnessClient
 from .keystore import GatewayKeyStore
 from .observability.spans import NoTracing
 from .observability.tracing import Tracing, build_tracing
@@ -82,6 +84,7 @@ class Container:
     hr_facts: HrFactsRegistry
     adapters: AdapterRegistry
     tracing: Tracing | NoTracing  # NO_TRACING unless GOVGATE_TRACING_EXPORTER names an exporter
+    witnesses: WitnessClient | None = None  # configured C2SP witnesses (settings.log_witnesses)
     signed_exchange: object = None  # the HTTP edge's SignedExchange, set by create_app
     # idiom → renders a problem in a partner's own format; idiom → its inbound handler
     error_idioms: dict = field(default_factory=dict)
@@ -134,8 +137,8 @@ def build_container(settings: Settings, *, clock: Callable[[], datetime] = utc_n
         nonces=nonces,
         verifier=RequestVerifier(key_registry, nonces, clock=clock, window=window),
         idempotency=Idempotency(uow, clock, timedelta(hours=settings.idempotency_ttl_hours)),
-        message_log=MessageLog(uow, clock, checkpoint_key, settings.checkpoint_interval,
-                               tracer=tracing),
+        message_log=MessageLog(uow, clock, checkpoint_key, settings.effective_log_origin,
+                               settings.checkpoint_interval, tracer=tracing),
         partner_operations=contract.partner_operations(spec),
         path_methods=contract.path_methods(spec),
         calendar=WorkingDayCalendar.from_file(settings.calendar_file or None),
@@ -153,6 +156,9 @@ def build_container(settings: Settings, *, clock: Callable[[], datetime] = utc_n
     for package in ADAPTER_PACKAGES:
         package.install(kit)
     container.error_idioms, container.inbound_idioms = kit.error_idioms, kit.inbound_idioms
+    if settings.witness_list:
+        container.witnesses = WitnessClient(uow, clock, container.message_log, list(settings.witness_list))
+    container.message_log.quorum = settings.log_witness_quorum
     return container
 
 
@@ -205,6 +211,25 @@ def create_app(settings: Settings, container: Container | None = None):
     return app
 
 
+def start_integrator(container: Container) -> threading.Event:
+    """Run an evidence-log integrator candidate in a daemon thread; set the event to stop it.
+
+    Every server process runs one: the integrator lock lets one integrate at a time, and any of
+    them takes over when the holder dies (docs/evidence.md, "Who integrates")."""
+    stop = threading.Event()
+    interval = container.settings.log_batch_ms / 1000
+    threading.Thread(target=container.message_log.run, args=(stop, interval), daemon=True,
+                     name="evidence-log-integrator").start()
+    if container.witnesses is not None:  # witnesses are called off the integrator's thread
+        threading.Thread(target=container.witnesses.run, args=(stop, max(interval, 0.5)), daemon=True,
+                         name="evidence-log-witnesses").start()
+    return stop
+
+
 def asgi_app():
     """Entry point for ASGI servers (``uvicorn --factory gateway.bootstrap:asgi_app``)."""
-    return create_app(Settings.from_env())
+    settings = Settings.from_env()
+    app = create_app(settings)
+    if settings.log_integrate:
+        start_integrator(app.container)
+    return app

@@ -12,6 +12,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field, fields, replace
 from functools import cached_property
 from pathlib import Path
+from urllib.parse import urlsplit
 
 PREFIX = "GOVGATE_"
 TRACING_EXPORTERS = ("none", "console", "otlp")
@@ -74,8 +75,22 @@ class Settings:
     signature_max_age_seconds: int = 300
     signature_max_future_seconds: int = 30
     idempotency_ttl_hours: int = 24
-    # Sign a checkpoint of the evidence log after this many entries.
+    # Evidence log (docs/evidence.md): the integrator places at most this many pending entries
+    # per batch and signs one checkpoint per batch, so no more than this many entries are ever
+    # between two checkpoints; it looks for pending entries every log_batch_ms.
     checkpoint_interval: int = 100
+    log_batch_ms: int = 100
+    # Whether each `govgate serve` process runs an integrator candidate (one integrates at a time).
+    log_integrate: bool = True
+    # The checkpoints' origin line; empty: "<host of public_base_url or host>/govgate/log".
+    # Fixed once the first checkpoint is signed (the database keeps it).
+    log_origin: str = ""
+    # Upper bound of a request's `Prefer: wait=N` for its inclusion proof.
+    log_max_wait_seconds: int = 10
+    # Witnesses (C2SP tlog-witness), comma-separated "<submission URL> <verifier key>" pairs, and
+    # how many of them must cosign before a checkpoint counts as published (0: none needed).
+    log_witnesses: str = ""
+    log_witness_quorum: int = 0
     # Operator calendar file (YAML/JSON) adding or replacing years of official working days.
     calendar_file: str = ""
     hr_query_timeout_seconds: int = 10
@@ -127,6 +142,27 @@ class Settings:
         items = (part.strip() for part in self.trusted_proxies.split(","))
         return tuple(ipaddress.ip_network(item, strict=False) for item in items if item)
 
+    @cached_property
+    def witness_list(self) -> tuple[tuple[str, str], ...]:
+        """(submission URL, verifier key) of each configured witness; raises SettingsError."""
+        pairs = []
+        for item in (part.strip() for part in self.log_witnesses.split(",")):
+            if not item:
+                continue
+            parts = item.split()
+            if len(parts) != 2 or not parts[0].startswith(("https://", "http://")):
+                raise SettingsError(f"{PREFIX}LOG_WITNESSES: each witness is '<URL> <verifier key>', "
+                                    f"not {item!r}")
+            pairs.append((parts[0], parts[1]))
+        return tuple(pairs)
+
+    @property
+    def effective_log_origin(self) -> str:
+        if self.log_origin:
+            return self.log_origin
+        host = urlsplit(self.public_base_url).hostname if self.public_base_url else None
+        return f"{host or self.host}/govgate/log"
+
     @property
     def effective_key_dir(self) -> Path:
         return Path(self.key_dir) if self.key_dir else self.data_dir / "keys"
@@ -175,6 +211,11 @@ class Settings:
         if self.header_timeout_seconds < 1 or self.max_connections < 1:
             raise SettingsError(f"{PREFIX}HEADER_TIMEOUT_SECONDS and {PREFIX}MAX_CONNECTIONS "
                                 "must be at least 1")
+        if self.log_batch_ms < 1 or self.log_max_wait_seconds > 60:
+            raise SettingsError(f"{PREFIX}LOG_BATCH_MS must be at least 1 and "
+                                f"{PREFIX}LOG_MAX_WAIT_SECONDS at most 60")
+        if self.log_witness_quorum > len(self.witness_list):
+            raise SettingsError(f"{PREFIX}LOG_WITNESS_QUORUM is more than the witnesses configured")
         if self.signature_max_age_seconds < 1:
             raise SettingsError(f"{PREFIX}SIGNATURE_MAX_AGE_SECONDS must be at least 1")
         try:

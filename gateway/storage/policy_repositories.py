@@ -37,6 +37,12 @@ class MessageRepository:
         row = self._conn.execute(select(t.messages).where(t.messages.c.id == message_id)).first()
         return StoredMessage(**row._mapping) if row else None
 
+    def lock(self, message_id: str) -> None:
+        """Hold the message's row until the transaction ends (PostgreSQL); SQLite's writers
+        already take turns for the whole transaction."""
+        if self._conn.dialect.name == "postgresql":
+            self._conn.execute(select(t.messages.c.id).where(t.messages.c.id == message_id).with_for_update())
+
     def recipients(self, message_id: str) -> list[str]:
         rows = self._conn.execute(select(t.deliveries.c.recipient_id)
                                   .where(t.deliveries.c.message_id == message_id))

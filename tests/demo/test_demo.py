@@ -83,9 +83,9 @@ def test_the_evidence_log_verifies_with_its_checkpoints(played):
     summary, data_dir, _ = played
     log = summary["log"]
     assert log["intact"] and log["failure"] is None
-    # at least one entry per accepted request, and a checkpoint every 5 entries
+    # at least one entry per accepted request, and a checkpoint per batch of at most 5 entries
     assert log["entries_checked"] >= 6
-    assert log["checkpoints_checked"] == log["entries_checked"] // 5
+    assert log["checkpoints_checked"] >= -(-log["entries_checked"] // 5)
     # and the operator's own command agrees, on the database the demo left behind
     result = CliRunner().invoke(main, ["--data-dir", str(data_dir), "log", "verify", "--json"])
     assert result.exit_code == 0, result.output

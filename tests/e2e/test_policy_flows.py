@@ -144,5 +144,7 @@ def test_the_evidence_log_verifies_after_the_story(story, deliver, container):
     story.bank.post("/v1/loan-qualifications", json=individual_loan(
         applicant={"citizen_id": citizen_id(5), "name": "王五"}))
     deliver()
+    while container.message_log.integrate_once() is not None:
+        pass
     report = container.message_log.verify(GatewayKeys.from_jwks(container.keystore.jwks()))
     assert report.ok and report.entries_checked == 4
