@@ -30,6 +30,7 @@ from .policy.rulesets import LoanRuleBook, load_rule_book
 from .queries.canonical_hr import CanonicalHrFacts
 from .queries.registry import HrFactsRegistry
 from .services.admin import AdminActions
+from .services.evidence_log import EvidenceLogView
 from .services.grants import AccessRights
 from .services.partners import EndpointPolicy, PartnerRegistry
 from .services.ratelimit import RateLimiter
@@ -70,6 +71,7 @@ class Container:
     hr_facts: HrFactsRegistry
     adapters: AdapterRegistry
     signed_exchange: object = None  # the HTTP edge's SignedExchange, set by create_app
+    evidence_view: EvidenceLogView | None = None  # the log as readers see it (the console)
     # idiom → renders a problem in a partner's own format; idiom → its inbound handler
     error_idioms: dict = field(default_factory=dict)
     inbound_idioms: dict = field(default_factory=dict)
@@ -118,6 +120,8 @@ def build_container(settings: Settings, *, clock: Callable[[], datetime] = utc_n
             timeout=(3.05, float(settings.hr_query_timeout_seconds)))}),
         adapters=adapter_registry(settings, keystore, key_registry, clock),
     )
+    # Witnesses' cosignatures join here once the log has them (EvidenceLogView(witnesses=…)).
+    container.evidence_view = EvidenceLogView(container.message_log, keystore)
     kit = AdapterKit(adapters=container.adapters, hr_facts=container.hr_facts, keystore=keystore,
                      key_registry=key_registry, uow=uow, clock=clock, settings=settings,
                      calendar=container.calendar, session_factory=requests.Session)
@@ -133,6 +137,7 @@ def create_app(settings: Settings, container: Container | None = None):
     from connexion.middleware import MiddlewarePosition
     from connexion.options import SwaggerUIOptions
 
+    from . import console
     from .api import problems
     from .api.middleware import RequestContextMiddleware
     from .api.partner.exchange import SignedExchange
@@ -165,6 +170,7 @@ def create_app(settings: Settings, container: Container | None = None):
     )
     problems.register(app)
     app.app.extensions["govgate"] = container
+    console.install(app.app, container)  # the operator console under /console/
     app.container = container  # type: ignore[attr-defined]
     configure_logging(settings)
     return app

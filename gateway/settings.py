@@ -84,6 +84,10 @@ class Settings:
     # Prometheus multiprocess files of every server and worker process; empty means
     # data_dir/metrics.
     metrics_dir: str = ""
+    # Operator console (/console/): a session ends after this long without a request, and in
+    # any case this long after sign-in.
+    console_idle_timeout_seconds: int = 1800
+    console_session_max_seconds: int = 12 * 3600
     extra: Mapping[str, str] = field(default_factory=dict, compare=False, repr=False)
 
     @property
@@ -136,6 +140,8 @@ class Settings:
             raise SettingsError("admin rate limit and window must be at least 1")
         if self.checkpoint_interval < 1 or self.idempotency_ttl_hours < 1:
             raise SettingsError("checkpoint interval and idempotency TTL must be at least 1")
+        if self.console_idle_timeout_seconds < 60 or self.console_session_max_seconds < 60:
+            raise SettingsError("console session timeouts must be at least 60 seconds")
         if self.signature_max_age_seconds < 1:
             raise SettingsError(f"{PREFIX}SIGNATURE_MAX_AGE_SECONDS must be at least 1")
         try:

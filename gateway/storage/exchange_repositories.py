@@ -205,6 +205,11 @@ class MessageLogRepository:
                 yield _entry(row)
             after = rows[-1].seq
 
+    def latest_checkpoint(self) -> Checkpoint | None:
+        row = self._conn.execute(
+            select(t.checkpoints).order_by(t.checkpoints.c.seq.desc()).limit(1)).first()
+        return _checkpoint(row) if row else None
+
     def checkpoints(self) -> Iterator[Checkpoint]:
         for row in self._conn.execute(select(t.checkpoints).order_by(t.checkpoints.c.seq)):
             yield _checkpoint(row)

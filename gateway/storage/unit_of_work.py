@@ -7,6 +7,7 @@ from contextlib import ExitStack
 from sqlalchemy import Connection, Engine
 
 from . import admin_repositories as a
+from . import console_repositories as cs
 from . import delivery_repositories as d
 from . import exchange_repositories as x
 from . import partner_repositories as r
@@ -51,6 +52,7 @@ class SqlUnitOfWork:
         self.qualifications = p.QualificationRepository(conn)
         self.subsidy_claim_lines = p.SubsidyClaimLineRepository(conn)
         self.deliveries = d.DeliveryRepository(conn)
+        self.console_sessions = cs.ConsoleSessionRepository(conn)
 
     @property
     def connection(self) -> Connection:
