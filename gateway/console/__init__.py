@@ -28,6 +28,7 @@ def install(flask_app, container) -> None:
     sessions = ConsoleSessions(container.uow, container.clock, container.admin,
                                idle_seconds=settings.console_idle_timeout_seconds,
                                max_seconds=settings.console_session_max_seconds)
-    history = MetricHistory(lambda: snapshot(container), container.clock)  # started on first view
+    history = MetricHistory(lambda: snapshot(container), container.clock)
+    history.sample()  # the baseline; the sampling thread starts when Health is first shown
     flask_app.extensions["govgate.console"] = Console(container, sessions, history)
     flask_app.register_blueprint(blueprint)

@@ -31,7 +31,8 @@ def snapshot(container) -> Snapshot:
 def health_page():
     history = g.console.history
     history.start()
-    checks = actions.read("health.read", "health", None, lambda uow, now: health.readiness_checks(g.c))
+    actions.read("health.read", "health", None, lambda uow, now: None)
+    checks = health.readiness_checks(g.c)  # outside the read: each check opens its own connection
     live = snapshot(g.c)
     failures = {name: [(s, charts.bars(s.values, s.times, f"{s.label}: {s.total:g}", bad=True))
                        for s in history.increases(name, live) if s.total]
