@@ -6,6 +6,7 @@ from __future__ import annotations
 from flask import g
 
 from ...observability import health, metrics
+from ...storage.delivery_repositories import STATES
 from .. import actions, charts
 from ..history import Snapshot
 from ..web import blueprint, page
@@ -37,7 +38,9 @@ def health_page():
     failures = {name: [(s, charts.bars(s.values, s.times, f"{s.label}: {s.total:g}", bad=True))
                        for s in history.increases(name, live) if s.total]
                 for name in (DELIVERY_FAILURES, SIGNATURE_FAILURES)}
-    backlog = [(s, charts.bars(s.values, s.times, s.label)) for s in history.levels("queue", live)]
+    levels = {s.label: s for s in history.levels("queue", live) if any(s.values)}
+    backlog = [(levels[state], charts.bars(levels[state].values, levels[state].times, state))
+               for state in STATES if state in levels]
     return page("health.html", checks=checks, queue=live["queue"], failures=failures,
                 backlog=backlog, interval=history.interval,
                 names={"delivery": DELIVERY_FAILURES, "signature": SIGNATURE_FAILURES})
