@@ -46,6 +46,14 @@ def cst(moment: datetime | None, *, seconds: bool = True) -> str:
     return shown.strftime("%Y-%m-%d %H:%M:%S" if seconds else "%Y-%m-%d %H:%M") + " CST"
 
 
+def cst_text(text: str | None) -> str:
+    """An RFC 3339 time kept as text (checkpoints sign their own), shown in CST."""
+    try:
+        return cst(datetime.fromisoformat(text.replace("Z", "+00:00"))) if text else "—"
+    except ValueError:
+        return text
+
+
 def parse_cst(text: str | None) -> datetime | None:
     """A filter's ``datetime-local`` value (``2026-03-02T17:00``), read as CST, in UTC; None if
     empty. Raises ValueError for anything else."""

@@ -75,7 +75,9 @@ def admit():
         if why != "missing":
             response.delete_cookie(COOKIE, path="/console/")
         return response
-    if request.method == "POST" and not csrf_valid(signed.session, request.form.get("csrf_token")):
+    # Signing in again replaces the session (its own POST is covered by the origin check).
+    if (request.method == "POST" and request.endpoint != "console.sign_in"
+            and not csrf_valid(signed.session, request.form.get("csrf_token"))):
         log.warning("console request refused: CSRF token missing or wrong")
         return page("refused.html", 403, why="token")
     try:
@@ -119,6 +121,7 @@ def page_context() -> dict:
         "_": t,
         "lang": g.get("lang", labels.DEFAULT_LANGUAGE),
         "cst": labels.cst,
+        "cst_text": labels.cst_text,
         "zone": labels.ZONE_NOTE,
         "signed": signed,
         "csrf": csrf_token(signed.session) if signed else "",

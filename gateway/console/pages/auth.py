@@ -29,6 +29,8 @@ def sign_in_form():
 @blueprint.post("/sign-in")
 def sign_in():
     sessions = g.console.sessions
+    if g.signed:  # a second sign-in in the same browser replaces the first session
+        sessions.sign_out(g.signed, g.request_id)
     try:
         session_id, _session = sessions.sign_in(request.form.get("token", ""), g.request_id)
     except Unauthenticated:
