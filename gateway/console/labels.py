@@ -70,8 +70,3 @@ def parse_cst(text: str | None) -> datetime | None:
 def cst_input(moment: datetime | None) -> str:
     """The value a ``datetime-local`` input shows for ``moment``."""
     return moment.astimezone(CST).strftime("%Y-%m-%dT%H:%M") if moment else ""
-
-
-def cst_input_seconds(moment: datetime) -> str:
-    """As ``cst_input``, to the microsecond: a paging cursor that a datetime-local can carry."""
-    return moment.astimezone(CST).replace(tzinfo=None).isoformat()

@@ -16,7 +16,7 @@ from urllib.parse import urlencode
 from flask import Blueprint, current_app, g, redirect, render_template, request, url_for
 
 from ..domain.admin import ROLE_PERMISSIONS, Permission
-from ..errors import GovgateError, RateLimited
+from ..errors import FieldError, GovgateError, InvalidInput, RateLimited
 from . import guard, labels
 from .sessions import COOKIE, ConsoleSessions, csrf_token, csrf_valid
 
@@ -48,6 +48,16 @@ def done(endpoint: str, notice: str, **values):
 
 def t(key: str) -> str:
     return labels.label(key, g.lang)
+
+
+def query_time(name: str):
+    """A time filter from the query string, typed in CST; 422 if it is not a date and time."""
+    try:
+        return labels.parse_cst(request.args.get(name))
+    except ValueError:
+        raise InvalidInput("times are dates and times in China Standard Time",
+                           reason="validation_failed",
+                           errors=[FieldError(f"/query/{name}", "not a date and time")]) from None
 
 
 @blueprint.before_request

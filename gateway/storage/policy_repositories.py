@@ -6,7 +6,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import Connection, insert, or_, select
+from sqlalchemy import Connection, and_, insert, or_, select
 
 from . import tables as t
 
@@ -39,9 +39,9 @@ class MessageRepository:
 
     def search(self, *, partner_id: str | None = None, kind: str | None = None,
                since: datetime | None = None, until: datetime | None = None,
-               before: datetime | None = None, limit: int = 50) -> list[StoredMessage]:
+               before: tuple[datetime, str] | None = None, limit: int = 50) -> list[StoredMessage]:
         """Newest first. ``partner_id``: sent by it or addressed to it; ``before``: the paging
-        cursor (created_at of the last message shown)."""
+        cursor, (created_at, id) of the last message shown."""
         m = t.messages.c
         query = select(t.messages).order_by(m.created_at.desc(), m.id.desc()).limit(limit)
         if partner_id:
@@ -54,7 +54,8 @@ class MessageRepository:
         if until:
             query = query.where(m.created_at < until)
         if before:
-            query = query.where(m.created_at < before)
+            at, message_id = before
+            query = query.where(or_(m.created_at < at, and_(m.created_at == at, m.id < message_id)))
         return [StoredMessage(**r._mapping) for r in self._conn.execute(query)]
 
     def kinds(self) -> list[str]:

@@ -174,7 +174,7 @@ def test_the_console_end_to_end(person, container, dead_letter, live):
 class Attacker(BaseHTTPRequestHandler):
     page = b""
 
-    def do_GET(self):  # noqa: N802 - the http.server interface
+    def do_GET(self):
         self.send_response(200)
         self.send_header("Content-Type", "text/html; charset=utf-8")
         self.end_headers()

@@ -195,3 +195,25 @@ def test_health_shows_checks_queue_and_failures_by_reason(console, dead_letter):
     assert page.text.count("正常") == 3  # database, migrations, keys
     assert "recipient_rejected_message" in page.text  # the dead letter's failed attempt
     assert "<svg" in page.text and "<script" not in page.text
+
+
+def test_message_pages_lose_nothing_when_times_are_equal(console, container, clock):
+    import html
+    import re
+    import uuid
+
+    from gateway.storage.policy_repositories import StoredMessage
+
+    ids = {str(uuid.uuid4()) for _ in range(53)}
+    with container.uow() as uow:
+        for message_id in ids:  # the same instant: the cursor must also order by id
+            uow.messages.add(StoredMessage(message_id, "test", credit_code(90), "150500", None, {}, clock()))
+    signed = console("operator")
+    seen, url = [], "/console/messages"
+    while url:
+        page = signed.get(url).text
+        seen += re.findall(r'/console/messages/([0-9a-f-]{36})"', page)
+        found = re.search(r'class="pager"><a href="([^"]+)"', page)
+        url = html.unescape(found.group(1)) if found else None
+    assert len(seen) == 53 and set(seen) == ids
+    assert signed.get("/console/messages?before=nonsense").status_code == 422

@@ -5,6 +5,7 @@ re-driving them (permission ``redrive``: operators and admins)."""
 from __future__ import annotations
 
 import json
+from datetime import datetime
 
 from flask import Response, g, redirect, request, url_for
 
@@ -13,17 +14,9 @@ from ...domain.admin import Permission
 from ...errors import FieldError, InvalidInput, NotFound
 from ...storage.delivery_repositories import DEAD
 from .. import actions, labels
-from ..web import blueprint, done, page
+from ..web import blueprint, done, page, query_time
 
 PAGE = 50
-
-
-def _time(name: str):
-    try:
-        return labels.parse_cst(request.args.get(name))
-    except ValueError:
-        raise InvalidInput("times are dates and times in CST", reason="validation_failed",
-                           errors=[FieldError(f"/query/{name}", "not a date and time")]) from None
 
 
 @blueprint.get("/messages")
@@ -32,8 +25,8 @@ def messages():
     wanted = (args.get("id") or "").strip()
     if wanted:
         return redirect(url_for("console.message", message_id=wanted), code=303)
-    since, until = _time("since"), _time("until")
-    before = _time("before") if args.get("before") else None
+    since, until = query_time("since"), query_time("until")
+    before = _cursor(args.get("before"))
 
     def work(uow, now):
         return uow.messages.search(partner_id=(args.get("partner") or "").strip().upper() or None,
@@ -41,9 +34,25 @@ def messages():
                                    before=before, limit=PAGE), uow.messages.kinds()
 
     items, kinds = actions.read("message.list", "message", None, work)
-    cursor = labels.cst_input_seconds(items[-1].created_at) if len(items) == PAGE else None
+    last = items[-1] if len(items) == PAGE else None
+    cursor = f"{last.created_at.isoformat()}|{last.id}" if last else None
     return page("messages.html", items=items, kinds=kinds, cursor=cursor,
                 since=labels.cst_input(since), until=labels.cst_input(until))
+
+
+def _cursor(text: str | None):
+    """The paging cursor "<created_at>|<message id>" of the last message shown, or None."""
+    if not text:
+        return None
+    at, _, message_id = text.partition("|")
+    try:
+        moment = datetime.fromisoformat(at)
+        if not message_id or moment.tzinfo is None:
+            raise ValueError(text)
+        return moment, message_id
+    except ValueError:
+        raise InvalidInput("the paging cursor is not valid", reason="validation_failed",
+                           errors=[FieldError("/query/before", "not a cursor of this page")]) from None
 
 
 @blueprint.get("/messages/<message_id>")

@@ -88,11 +88,6 @@ def new_partner():
                 errors={}, **_form_choices())
 
 
-class _StepFailed(Exception):
-    def __init__(self, prefix: str, error: GovgateError) -> None:
-        self.prefix, self.error = prefix, error
-
-
 def _step(prefix: str, work):
     """Tag a failing step's error with its part of the form (partner, key_, grant_)."""
     def run(uow, now):
