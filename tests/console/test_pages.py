@@ -217,3 +217,13 @@ def test_message_pages_lose_nothing_when_times_are_equal(console, container, clo
         url = html.unescape(found.group(1)) if found else None
     assert len(seen) == 53 and set(seen) == ids
     assert signed.get("/console/messages?before=nonsense").status_code == 422
+
+
+def test_an_operator_s_registration_is_denied_before_anything_runs(console, container):
+    signed = console("operator")
+    response = signed.post("/console/partners/new", registration(51))
+    assert response.status_code == 403 and "operator role may not perform partner.create" in response.text
+    with container.uow() as uow:
+        assert uow.partners.get(credit_code(51)) is None
+    [event] = audit_events(container, target_id=credit_code(51))
+    assert (event.action, event.outcome.value) == ("partner.create", "denied")
