@@ -9,6 +9,7 @@ becomes a page with the same status the API would answer.
 
 from __future__ import annotations
 
+import json
 import logging
 from dataclasses import dataclass
 from urllib.parse import urlencode
@@ -122,6 +123,12 @@ def here(**changes) -> str:
     args = {k: v for k, v in request.args.items() if k not in changes and k != "notice"}
     args.update({k: v for k, v in changes.items() if v is not None})
     return request.path + ("?" + urlencode(args) if args else "")
+
+
+@blueprint.app_template_global()
+def pretty(value) -> str:
+    """JSON for people: indented, Chinese as Chinese (Jinja escapes it for HTML)."""
+    return json.dumps(value, ensure_ascii=False, indent=2, sort_keys=True)
 
 
 @blueprint.context_processor

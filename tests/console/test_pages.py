@@ -227,3 +227,11 @@ def test_an_operator_s_registration_is_denied_before_anything_runs(console, cont
         assert uow.partners.get(credit_code(51)) is None
     [event] = audit_events(container, target_id=credit_code(51))
     assert (event.action, event.outcome.value) == ("partner.create", "denied")
+
+
+def test_the_audit_trail_shows_each_change_in_chinese(console, client, admin_headers):
+    from tests.support.partners import create_partner
+
+    create_partner(client, admin_headers, 52, name="兴安盟<财政局>")
+    page = console("auditor").get("/console/audit?action=partner.create").text
+    assert "<details>" in page and "兴安盟&lt;财政局&gt;" in page and "\\u5174" not in page

@@ -26,9 +26,12 @@ def keys():
     days = _days()
 
     def work(uow, now):
-        return (uow.keys.expiring(now, now + timedelta(days=days)), uow.keys.revoked(),
-                uow.keys.valid_in_pairs(now), now)
+        found = (uow.keys.expiring(now, now + timedelta(days=days)), uow.keys.revoked(),
+                 uow.keys.valid_in_pairs(now))
+        owners = {key.partner_id for keys in found for key in keys}
+        names = {pid: partner.name for pid in owners if (partner := uow.partners.get(pid))}
+        return (*found, names, now)
 
-    expiring, revoked, rotating, now = actions.read("key.list", "key", None, work)
+    expiring, revoked, rotating, names, now = actions.read("key.list", "key", None, work)
     return page("keys.html", days=days, expiring=expiring, revoked=revoked, rotating=rotating,
-                now=now)
+                names=names, now=now)
