@@ -94,7 +94,8 @@ def admit():
     try:
         g.c.admin_rate_limiter.hit(f"admin:{signed.actor.id}")
     except RateLimited as error:
-        return page("error.html", 429, error=error)
+        body, status = page("error.html", 429, error=error)
+        return body, status, {"Retry-After": str(error.retry_after)}
     return None
 
 

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 from flask import g, redirect, request, url_for
 
 from ...errors import Unauthenticated
@@ -10,6 +12,7 @@ from ..sessions import COOKIE
 from ..web import blueprint, page
 
 COOKIE_PATH = "/console/"
+SAFE_NEXT = re.compile(r"/console/[\x21-\x7e]*")
 WHY = ("expired", "ended", "signed_out")
 
 
@@ -53,8 +56,9 @@ def sign_out():
 @blueprint.get("/language/<lang>")
 def set_language(lang: str):
     back = request.args.get("next", "")
-    # Only back into the console: never an open redirect.
-    if not back.startswith(COOKIE_PATH) or "//" in back or "\\" in back:
+    # Only back into the console (never an open redirect), and only printable ASCII (never a
+    # header split by a line break).
+    if not SAFE_NEXT.fullmatch(back) or "//" in back or "\\" in back:
         back = url_for("console.home")
     response = redirect(back, code=303)
     response.set_cookie(labels.LANG_COOKIE, labels.language(lang), max_age=365 * 86400,
