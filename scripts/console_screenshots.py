@@ -157,6 +157,9 @@ def main() -> None:
                     page.goto(path or f"/console/partners/{partner_id}")
                     page.screenshot(path=args.out / f"{name}.png", full_page=True)
                     print("wrote", args.out / f"{name}.png")
+                page.goto("/console/language/zh?next=/console/dead-letters")
+                page.locator("table.list tbody a").first.click()  # a dead letter's message
+                page.screenshot(path=args.out / "message.png", full_page=True)
                 browser.close()
         finally:
             server.stop()

@@ -64,8 +64,10 @@ def message(message_id: str):
         return found, uow.deliveries.for_message(message_id), uow.message_log.by_message_id(message_id)
 
     found, deliveries, entries = actions.read("message.status", "message", message_id, work)
+    # The payload (personal data, 86号 exchanges) is not shown: as through the API, it is read
+    # only in the evidence bundle, and that read is audited.
     return page("message.html", section="console.messages", m=found, deliveries=deliveries,
-                logged=bool(entries), payload=json.dumps(found.payload, ensure_ascii=False, indent=2))
+                logged=bool(entries))
 
 
 def _sender_jwk(uow, fingerprint: str) -> dict:
