@@ -50,3 +50,10 @@ def test_registering_twice_is_a_conflict_shown_on_the_form(console, client, admi
     create_partner(client, admin_headers, 72)
     response = console("admin").post("/console/partners/new", registration(72))
     assert response.status_code == 409 and "already registered" in response.text
+
+
+def test_an_unknown_console_page_is_the_console_s_404(console, client):
+    response = console("auditor").get("/console/no/such/page")
+    assert response.status_code == 404 and "text/html" in response.headers["content-type"]
+    assert "page_not_found" in response.text
+    assert client.get("/v1/no-such-thing").headers["content-type"].startswith("application/problem+json")

@@ -6,7 +6,7 @@ import re
 
 from flask import g, redirect, request, url_for
 
-from ...errors import Unauthenticated
+from ...errors import NotFound, Unauthenticated
 from .. import guard, labels
 from ..sessions import COOKIE
 from ..web import blueprint, page
@@ -65,3 +65,9 @@ def set_language(lang: str):
                         httponly=True, samesite="Strict", path=COOKIE_PATH,
                         secure=guard.over_tls(g.scope, g.c.settings))
     return response
+
+
+@blueprint.get("/<path:unknown>")
+def not_found(unknown: str):
+    """Any other console path: the console's own 404 page, not the API's problem+json."""
+    raise NotFound(f"the console has no page /console/{unknown}", reason="page_not_found")
