@@ -159,3 +159,9 @@ def test_signing_in_again_replaces_the_session(console, container):
     assert response.status_code == 303 and signed.cookie != first
     with container.engine.connect() as conn:
         assert len(conn.execute(select(t.console_sessions)).all()) == 1
+
+
+def test_the_stylesheet_is_served_to_anyone(client):
+    response = client.get("/console/static/console.css")
+    assert response.status_code == 200 and response.headers["content-type"].startswith("text/css")
+    assert "--brand" in response.text
