@@ -127,6 +127,11 @@ def here(**changes) -> str:
 
 
 @blueprint.app_template_global()
+def has_label(key: str) -> bool:
+    return key in labels.catalogue()
+
+
+@blueprint.app_template_global()
 def pretty(value) -> str:
     """JSON for people: indented, Chinese as Chinese (Jinja escapes it for HTML)."""
     return json.dumps(value, ensure_ascii=False, indent=2, sort_keys=True)
