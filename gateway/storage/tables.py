@@ -261,6 +261,15 @@ subsidy_claim_lines = Table(
     UniqueConstraint("qualification_id", "loan_reference", "period", name="uq_subsidy_loan_quarter"),
 )
 
+# Readiness (observability/health): one row, replaced by each probe, shows the database can
+# take a write (a full disk, a page limit, a read-only replica). Holds at most one row.
+storage_probes = Table(
+    "storage_probes",
+    metadata,
+    Column("id", BigId, primary_key=True, autoincrement=True),
+    Column("filler", LargeBinary, nullable=False),
+)
+
 # Operator console sessions (gateway/console): only a hash of the session id is stored, so a
 # copy of the database does not let anyone sign in; the token's role is read on every request.
 console_sessions = Table(

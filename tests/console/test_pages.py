@@ -192,7 +192,9 @@ def test_audit_trail_filters_and_csv_export(console, container, client, admin_he
 def test_health_shows_checks_queue_and_failures_by_reason(console, dead_letter):
     page = console("operator").get("/console/health")
     assert page.status_code == 200
-    assert page.text.count("正常") == 3  # database, migrations, keys
+    from gateway.observability.health import CHECKS
+
+    assert page.text.count("正常") == len(CHECKS)  # database, migrations, keys, writes, disk
     assert "recipient_rejected_message" in page.text  # the dead letter's failed attempt
     assert "<svg" in page.text and "<script" not in page.text
 

@@ -1,7 +1,7 @@
 """console sessions
 
 Revision ID: 0005_console_sessions
-Revises: 0004
+Revises: 0005_storage_probe
 Create Date: 2026-12-02 14:40:00.000000
 """
 
@@ -10,7 +10,7 @@ import sqlalchemy as sa
 
 
 revision = "0005_console_sessions"
-down_revision = "0004"
+down_revision = "0005_storage_probe"
 branch_labels = None
 depends_on = None
 
