@@ -36,6 +36,7 @@ from .queries.canonical_hr import CanonicalHrFacts
 from .queries.registry import HrFactsRegistry
 from .services.admin import AdminActions
 from .services.auth_failures import FailedAuthentications
+from .services.evidence_log import EvidenceLogView
 from .services.grants import AccessRights
 from .services.partners import EndpointPolicy, PartnerRegistry
 from .services.ratelimit import RateLimiter
@@ -86,6 +87,7 @@ class Container:
     tracing: Tracing | NoTracing  # NO_TRACING unless GOVGATE_TRACING_EXPORTER names an exporter
     witnesses: WitnessClient | None = None  # configured C2SP witnesses (settings.log_witnesses)
     signed_exchange: object = None  # the HTTP edge's SignedExchange, set by create_app
+    evidence_view: EvidenceLogView | None = None  # the log as readers see it (the console)
     # idiom → renders a problem in a partner's own format; idiom → its inbound handler
     error_idioms: dict = field(default_factory=dict)
     inbound_idioms: dict = field(default_factory=dict)
@@ -150,6 +152,7 @@ def build_container(settings: Settings, *, clock: Callable[[], datetime] = utc_n
                                   session_factory=session_factory),
         tracing=tracing,
     )
+    container.evidence_view = EvidenceLogView(container)
     kit = AdapterKit(adapters=container.adapters, hr_facts=container.hr_facts, keystore=keystore,
                      key_registry=key_registry, uow=uow, clock=clock, settings=settings,
                      calendar=container.calendar, session_factory=session_factory)
@@ -168,6 +171,7 @@ def create_app(settings: Settings, container: Container | None = None):
     from connexion.middleware import MiddlewarePosition
     from connexion.options import SwaggerUIOptions
 
+    from . import console
     from .api import problems
     from .api.middleware import RequestContextMiddleware
     from .api.partner.exchange import SignedExchange
@@ -206,6 +210,7 @@ def create_app(settings: Settings, container: Container | None = None):
     )
     problems.register(app)
     app.app.extensions["govgate"] = container
+    console.install(app.app, container)  # the operator console under /console/
     app.container = container  # type: ignore[attr-defined]
     configure_logging(settings)
     return app

@@ -128,6 +128,10 @@ class Settings:
     # /v1/readyz fails below this much free space on the data directory's (and the SQLite
     # file's) filesystem, before a full disk starts refusing writes.
     min_free_disk_mb: int = 100
+    # Operator console (/console/): a session ends after this long without a request, and in
+    # any case this long after sign-in.
+    console_idle_timeout_seconds: int = 1800
+    console_session_max_seconds: int = 12 * 3600
     extra: Mapping[str, str] = field(default_factory=dict, compare=False, repr=False)
 
     @property
@@ -216,6 +220,8 @@ class Settings:
                                 f"{PREFIX}LOG_MAX_WAIT_SECONDS at most 60")
         if self.log_witness_quorum > len(self.witness_list):
             raise SettingsError(f"{PREFIX}LOG_WITNESS_QUORUM is more than the witnesses configured")
+        if self.console_idle_timeout_seconds < 60 or self.console_session_max_seconds < 60:
+            raise SettingsError("console session timeouts must be at least 60 seconds")
         if self.signature_max_age_seconds < 1:
             raise SettingsError(f"{PREFIX}SIGNATURE_MAX_AGE_SECONDS must be at least 1")
         try:

@@ -107,7 +107,8 @@ def serve(session: CliSession, host, port, workers, run_migrations) -> None:
     metrics.share_directory(metrics.metrics_directory(settings), remove_stale=True)
     click.echo(
         f"govgate listening on {listen_url(settings)} "
-        f"(OpenAPI document at {listen_url(settings)}/openapi.json)"
+        f"(OpenAPI document at {listen_url(settings)}/openapi.json; operator console at "
+        f"{listen_url(settings).removesuffix('/v1')}/console/)"
     )
     if not has_tokens:
         click.echo(

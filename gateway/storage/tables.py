@@ -338,3 +338,16 @@ storage_probes = Table(
     Column("id", BigId, primary_key=True, autoincrement=True),
     Column("filler", LargeBinary, nullable=False),
 )
+
+# Operator console sessions (gateway/console): only a hash of the session id is stored, so a
+# copy of the database does not let anyone sign in; the token's role is read on every request.
+console_sessions = Table(
+    "console_sessions",
+    metadata,
+    Column("id_hash", String(64), primary_key=True),
+    Column("token_id", String(40), ForeignKey("admin_tokens.id"), nullable=False, index=True),
+    Column("csrf_secret", String(64), nullable=False),
+    Column("created_at", UTCDateTime, nullable=False),
+    Column("last_seen_at", UTCDateTime, nullable=False),
+    Column("expires_at", UTCDateTime, nullable=False, index=True),
+)

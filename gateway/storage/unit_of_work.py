@@ -17,6 +17,7 @@ from sqlalchemy import exc as sa_exc
 
 from ..errors import StorageUnavailable
 from . import admin_repositories as a
+from . import console_repositories as cs
 from . import delivery_repositories as d
 from . import exchange_repositories as x
 from . import partner_repositories as r
@@ -90,6 +91,7 @@ class SqlUnitOfWork:
         self.qualifications = p.QualificationRepository(conn)
         self.subsidy_claim_lines = p.SubsidyClaimLineRepository(conn)
         self.deliveries = d.DeliveryRepository(conn)
+        self.console_sessions = cs.ConsoleSessionRepository(conn)
 
     @property
     def connection(self) -> Connection:
