@@ -17,8 +17,8 @@ from urllib.parse import urlencode
 from flask import Blueprint, current_app, g, redirect, render_template, request, url_for
 
 from ..domain.admin import ROLE_PERMISSIONS, Permission
-from ..evidence.canonical import b64
 from ..errors import FieldError, GovgateError, InvalidInput, RateLimited
+from ..evidence.canonical import b64
 from . import guard, labels
 from .sessions import COOKIE, ConsoleSessions, csrf_token, csrf_valid
 
