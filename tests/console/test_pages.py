@@ -159,7 +159,9 @@ def test_evidence_bundle_download_is_audited_and_verifies(console, container, cl
     response = signed.get(f"/console/messages/{message_id}/evidence")
     assert response.status_code == 200
     assert "attachment" in response.headers["content-disposition"]
-    assert verify_bundle(json.loads(response.content), gateway_jwks(client)).verified
+    answer = json.loads(response.content)  # as GET /v1/messages/{id}/evidence answers
+    assert answer["status"] == "integrated"
+    assert verify_bundle(answer["bundle"], gateway_jwks(client)).verified
     [event] = audit_events(container, action="evidence.read")
     assert event.actor == signed.token_id
     page = signed.get("/console/evidence")

@@ -12,6 +12,7 @@ from flask import Response, g, redirect, request, url_for
 from ...delivery import dead_letters
 from ...domain.admin import Permission
 from ...errors import FieldError, InvalidInput, NotFound
+from ...exchange.evidence_reads import logged
 from ...storage.delivery_repositories import DEAD
 from .. import actions, labels
 from ..web import blueprint, done, page, query_time
@@ -77,10 +78,11 @@ def _sender_jwk(uow, fingerprint: str) -> dict:
 
 @blueprint.get("/messages/<message_id>/evidence")
 def evidence_bundle(message_id: str):
-    """The same bundle as GET /v1/messages/{id}/evidence, recorded as evidence.read."""
-    actions.read("evidence.read", "message", message_id, lambda uow, now: None, audited=True)
-    bundle = g.c.message_log.bundle(message_id, _sender_jwk)
-    body = json.dumps(bundle, ensure_ascii=False, indent=2) + "\n"
+    """The same answer as GET /v1/messages/{id}/evidence (the bundle once integrated, ``pending``
+    before), recorded as evidence.read — failed for a message the log does not hold."""
+    actions.read("evidence.read", "message", message_id, logged(message_id), audited=True)
+    answer = g.c.message_log.evidence(message_id, _sender_jwk)
+    body = json.dumps(answer, ensure_ascii=False, indent=2) + "\n"
     return Response(body, mimetype="application/json", headers={
         "Content-Disposition": f'attachment; filename="evidence-{_safe(message_id)}.json"'})
 
