@@ -26,11 +26,17 @@ from .exchange.idempotency import Idempotency
 from .exchange.message_log import MessageLog
 from .keystore import GatewayKeyStore
 from .policy.calendar import WorkingDayCalendar
+from .policy.measures.catalogue import default_catalogue
+from .policy.measures.rulebook import load_measure_rules
 from .policy.rulesets import LoanRuleBook, load_rule_book
+from .queries.canonical_facts import CanonicalFacts
 from .queries.canonical_hr import CanonicalHrFacts
+from .queries.employer_facts import FactsRegistry
 from .queries.registry import HrFactsRegistry
 from .services.admin import AdminActions
 from .services.grants import AccessRights
+from .services.measures.pipeline import MeasurePipeline
+from .services.measures.signing import DecisionSigner
 from .services.partners import EndpointPolicy, PartnerRegistry
 from .services.ratelimit import RateLimiter
 from .settings import Settings
@@ -44,8 +50,6 @@ ADAPTER_PACKAGES = (adapters.tax, adapters.bank, adapters.social_security)
 
 def utc_now() -> datetime:
     return datetime.now(UTC)
-
-
 
 
 @dataclass
@@ -69,6 +73,8 @@ class Container:
     rule_book: LoanRuleBook
     hr_facts: HrFactsRegistry
     adapters: AdapterRegistry
+    facts: FactsRegistry  # the measures' facts sources by partner format (adapters add theirs)
+    measures: MeasurePipeline
     signed_exchange: object = None  # the HTTP edge's SignedExchange, set by create_app
     # idiom → renders a problem in a partner's own format; idiom → its inbound handler
     error_idioms: dict = field(default_factory=dict)
@@ -117,10 +123,16 @@ def build_container(settings: Settings, *, clock: Callable[[], datetime] = utc_n
             requests.Session(), keystore, key_registry, clock,
             timeout=(3.05, float(settings.hr_query_timeout_seconds)))}),
         adapters=adapter_registry(settings, keystore, key_registry, clock),
+        facts=(facts := FactsRegistry({"canonical": CanonicalFacts(
+            requests.Session(), keystore, key_registry, clock,
+            timeout=(3.05, float(settings.hr_query_timeout_seconds)))})),
+        measures=MeasurePipeline(catalogue := default_catalogue(), load_measure_rules(catalogue),
+                                 facts, DecisionSigner(keystore), uow, clock),
     )
     kit = AdapterKit(adapters=container.adapters, hr_facts=container.hr_facts, keystore=keystore,
                      key_registry=key_registry, uow=uow, clock=clock, settings=settings,
-                     calendar=container.calendar, session_factory=requests.Session)
+                     calendar=container.calendar, session_factory=requests.Session,
+                     facts=container.facts)
     for package in ADAPTER_PACKAGES:
         package.install(kit)
     container.error_idioms, container.inbound_idioms = kit.error_idioms, kit.inbound_idioms

@@ -260,3 +260,41 @@ subsidy_claim_lines = Table(
     Column("claim_id", String(64), nullable=False, index=True),
     UniqueConstraint("qualification_id", "loan_reference", "period", name="uq_subsidy_loan_quarter"),
 )
+
+# The measures' decisions (86号-6…9 and later measures): one row per subject decided, with the
+# signed record naming the rule-set version and the facts used. payout_state follows the money.
+measure_decisions = Table(
+    "measure_decisions",
+    metadata,
+    Column("id", String(64), primary_key=True),
+    Column("measure", String(16), nullable=False),
+    Column("subject_key", String(40), nullable=False),
+    Column("division_code", String(6), nullable=False),
+    Column("year", Integer, nullable=False),
+    Column("outcome", String(24), nullable=False),
+    Column("amount_fen", BigInteger, nullable=False),
+    Column("rule_set_version", String(40), nullable=False),
+    Column("channel", String(16), nullable=False),
+    Column("source_id", String(64), nullable=False),
+    Column("sender_id", String(18), nullable=False),
+    Column("record", JSON, nullable=False),
+    Column("payout_state", String(16), nullable=True),  # None | instructed | paid | failed
+    Column("created_at", UTCDateTime, nullable=False),
+    Index("ix_measure_decisions_progress", "measure", "division_code", "year"),
+    Index("ix_measure_decisions_source", "source_id", "id"),
+    Index("ix_measure_decisions_subject", "measure", "subject_key"),
+)
+
+# The region-wide claim register: a key (86号-6 employer+year, 86号-8/9 the hire) is held by
+# one eligible decision; the unique constraint refuses a concurrent second holder.
+measure_claims = Table(
+    "measure_claims",
+    metadata,
+    Column("claim_group", String(40), nullable=False),
+    Column("claim_key", String(80), nullable=False),
+    Column("decision_id", String(64), nullable=False),
+    Column("measure", String(16), nullable=False),
+    Column("division_code", String(6), nullable=False),
+    Column("created_at", UTCDateTime, nullable=False),
+    UniqueConstraint("claim_group", "claim_key", name="uq_measure_claims_key"),
+)

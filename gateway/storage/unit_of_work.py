@@ -9,6 +9,7 @@ from sqlalchemy import Connection, Engine
 from . import admin_repositories as a
 from . import delivery_repositories as d
 from . import exchange_repositories as x
+from . import measure_repositories as m
 from . import partner_repositories as r
 from . import policy_repositories as p
 from .database import WriterQueue, writer_queue
@@ -51,6 +52,8 @@ class SqlUnitOfWork:
         self.qualifications = p.QualificationRepository(conn)
         self.subsidy_claim_lines = p.SubsidyClaimLineRepository(conn)
         self.deliveries = d.DeliveryRepository(conn)
+        self.measure_decisions = m.MeasureDecisionRepository(conn)
+        self.measure_claims = m.ClaimRegister(conn)
 
     @property
     def connection(self) -> Connection:

@@ -1,0 +1,170 @@
+"""The measure pipeline: every measure, every channel, the same six stages.
+
+    validate   the measure's ``subject(body)`` → Subject (every bad field at once, 422)
+    facts      the partners' answers, asked in bulk by role and division → Facts per subject
+    rules      the rule-set version in force on the subject's policy date → Decision
+    register   the region-wide claim register: a key already held refuses, naming the holder
+    recipients who hears of it: "eligible but no bank account" → the web hall (online application)
+    stage      the signed decision, its claim keys and any referral, in the caller's transaction;
+    deliver    … and the outbox worker carries referrals like every other message
+
+Comparison runs, online applications and counter claims call these stages; no stage knows
+a measure's content — that lives in the measure's module and its rule set.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import uuid
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, replace
+
+from ...domain.partners import Role
+from ...policy.findings import Finding
+from ...policy.measures.catalogue import Catalogue
+from ...policy.measures.model import ClaimKey, Decision, Facts, Measure, Outcome, Subject
+from ...policy.measures.rulebook import MeasureRuleBook
+from ...queries.employer_facts import FactsSource
+from ...storage.measure_repositories import StoredDecision
+from ...storage.policy_repositories import StoredMessage
+from ..policy.common import Checks
+from ..policy.recipients import NoRecipient, nearest
+from .signing import DecisionSigner
+
+REFERRAL = "measure_referral"  # the message kind a web hall receives for an online application
+FACTS_CHUNK = 1000  # subjects per facts query: bounded requests, whatever the run's size
+
+
+@dataclass(frozen=True)
+class Source:
+    """Where a decision came from: the channel, its run or message id, and the sender."""
+
+    channel: str  # "comparison" | "application" | "counter"
+    id: str
+    sender_id: str
+
+
+class MeasurePipeline:
+    def __init__(self, catalogue: Catalogue, rules: MeasureRuleBook, facts: FactsSource,
+                 signer: DecisionSigner, uow_factory, clock) -> None:
+        self.catalogue, self.rules, self.facts = catalogue, rules, facts
+        self.signer, self.uow, self.clock = signer, uow_factory, clock
+
+    # -- validate ---------------------------------------------------------------------------
+    def validate(self, measure: Measure, body: Mapping, today: dt.date) -> Subject:
+        checks = Checks()
+        subject = measure.subject(body, checks, today)
+        checks.raise_if_any(f"the {measure.code} application is not valid")
+        return subject
+
+    # -- facts ------------------------------------------------------------------------------
+    def gather(self, measure: Measure, subjects: list[Subject]) -> dict[str, Facts]:
+        """Ask each needed partner once per chunk of its subjects; no transaction stays open."""
+        answers: dict[str, dict[str, Mapping]] = {s.key: {} for s in subjects}
+        sources: dict[str, dict[str, str]] = {s.key: {} for s in subjects}
+        needs = {need for s in subjects for need in measure.needs(s)}
+        for need in sorted(needs, key=lambda n: (n.role, n.kind)):
+            asking = [s for s in subjects if need in measure.needs(s)]
+            for partner, group in self._by_partner(need.role, asking):
+                for start in range(0, len(group), FACTS_CHUNK):
+                    chunk = group[start:start + FACTS_CHUNK]
+                    found = self.facts.facts(partner, need.kind, chunk[0].year, [s.key for s in chunk])
+                    for s in chunk:
+                        if s.key in found:
+                            answers[s.key][need.kind] = found[s.key]
+                            sources[s.key][need.kind] = partner.id
+        return {key: Facts(answers[key], sources[key]) for key in answers}
+
+    def _by_partner(self, role: str, subjects: list[Subject]):
+        partners, groups = {}, {}
+        with self.uow(readonly=True) as uow:
+            for division in sorted({s.division_code for s in subjects}):
+                partners[division] = nearest(uow, Role(role), division, "/division_code")
+        for s in subjects:
+            groups.setdefault(partners[s.division_code].id, (partners[s.division_code], []))[1].append(s)
+        return list(groups.values())
+
+    # -- rules ------------------------------------------------------------------------------
+    def judge(self, measure: Measure, subject: Subject, facts: Facts) -> Decision:
+        rule_set = self.rules.effective(measure.code, subject.policy_date)
+        if rule_set is None:
+            return Decision(measure.code, subject.key, Outcome.REFUSED, 0, "none", {}, (Finding(
+                "measure_not_in_force", measure.code,
+                f"no {measure.code} rule set is in force on {subject.policy_date}"),))
+        return measure.decide(subject, facts, rule_set)
+
+    # -- register ---------------------------------------------------------------------------
+    def register(self, uow, decision: Decision) -> Decision:
+        """The first eligible decision holding a claim key wins; later ones are refused with the
+        holder's id, measure and division (86号-6 once a year; 86号-8/9 不重复享受). A key with
+        N slots takes the first free one. Returns the decision with concrete keys to take."""
+        if not decision.eligible:
+            return decision
+        taken = []
+        for claim in decision.claim_keys:
+            keys = [claim.key] if claim.slots == 1 else [f"{claim.key}#{i}" for i in range(1, claim.slots + 1)]
+            holders = [uow.measure_claims.holder(claim.group, key) for key in keys]
+            free = next((key for key, holder in zip(keys, holders, strict=True) if holder is None), None)
+            if free is None:
+                return _refused_by(decision, claim, holders[-1])
+            taken.append(ClaimKey(claim.group, free))
+        return decision if tuple(taken) == decision.claim_keys else replace(decision, claim_keys=tuple(taken))
+
+    # -- recipients -------------------------------------------------------------------------
+    def recipients(self, uow, decision: Decision, subject: Subject) -> list[str]:
+        if decision.outcome is not Outcome.NO_ACCOUNT:
+            return []
+        try:
+            return [nearest(uow, Role.WEB_HALL, subject.division_code, "/division_code").id]
+        except NoRecipient:
+            return []  # the decision is kept and reported; HR follows it up without a referral
+
+    # -- stage ------------------------------------------------------------------------------
+    def record(self, decision: Decision, subject: Subject, source: Source, now: dt.datetime,
+               decision_id: str | None = None) -> StoredDecision:
+        """The signed record of a decision: it names the rule-set version and the facts used."""
+        decision_id = decision_id or str(uuid.uuid4())
+        record = {
+            "id": decision_id, "measure": decision.measure, "subject": decision.subject_key,
+            "division_code": subject.division_code, "year": subject.year,
+            "outcome": decision.outcome.value, "amount_fen": decision.amount_fen,
+            "rule_set_version": decision.rule_set_version,
+            "facts_used": dict(decision.facts_used), "detail": dict(decision.detail),
+            "reasons": [{"reason": f.reason, "measure": f.measure, "detail": f.detail,
+                         **({"earlier_decision_id": f.subject} if f.reason in HOLDER_REASONS else {})}
+                        for f in decision.reasons],
+            "channel": source.channel, "source_id": source.id,
+            "decided_at": now.isoformat(),
+        }
+        record["signature"] = self.signer.sign(record)
+        return StoredDecision(decision_id, decision.measure, decision.subject_key, subject.division_code,
+                              subject.year, decision.outcome.value, decision.amount_fen,
+                              decision.rule_set_version, source.channel, source.id, source.sender_id,
+                              record, now, claim_keys=decision.claim_keys)
+
+    def stage(self, uow, stored: StoredDecision, recipients: Iterable[str], now: dt.datetime) -> None:
+        """Write the decision, take its claim keys (their unique key refuses a concurrent
+        second holder at commit) and schedule any referral for the outbox."""
+        uow.measure_decisions.add(stored)
+        for claim in stored.claim_keys:
+            uow.measure_claims.take(claim.group, claim.key, stored.id, stored.measure,
+                                    stored.division_code, now)
+        recipients = list(recipients)
+        if recipients:
+            message = StoredMessage(f"{stored.id}.referral", REFERRAL, stored.sender_id,
+                                    stored.division_code, stored.id, stored.record, now)
+            uow.messages.add(message)
+            for recipient in recipients:
+                uow.deliveries.schedule(message.id, recipient, now)
+
+
+HOLDER_REASONS = {"already_granted", "not_combinable"}
+
+
+def _refused_by(decision: Decision, claim: ClaimKey, holder) -> Decision:
+    same = holder.measure == decision.measure
+    return replace(decision, outcome=Outcome.REFUSED, amount_fen=0, claim_keys=(), reasons=(Finding(
+        "already_granted" if same else "not_combinable", decision.measure,
+        f"{holder.measure} decision {holder.decision_id} of division {holder.division_code} "
+        f"already covers {claim.key}" + ("" if claim.slots == 1 else f" ({claim.slots} times)"),
+        holder.decision_id),))

@@ -1,0 +1,91 @@
+"""Repositories of the measures: decisions and the region-wide claim register."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import datetime
+
+from sqlalchemy import Connection, insert, select
+
+from . import tables as t
+
+
+@dataclass
+class StoredDecision:
+    id: str
+    measure: str
+    subject_key: str
+    division_code: str
+    year: int
+    outcome: str
+    amount_fen: int
+    rule_set_version: str
+    channel: str
+    source_id: str
+    sender_id: str
+    record: dict
+    created_at: datetime
+    payout_state: str | None = None
+    claim_keys: tuple = field(default=(), compare=False)  # staged with it, stored apart
+
+    def row(self) -> dict:
+        values = dict(self.__dict__)
+        values.pop("claim_keys")
+        return values
+
+
+@dataclass(frozen=True)
+class ClaimHolder:
+    decision_id: str
+    measure: str
+    division_code: str
+    created_at: datetime
+
+
+_COLUMNS = [c for c in t.measure_decisions.c]
+_ADD_DECISION = insert(t.measure_decisions)
+_ADD_CLAIM = insert(t.measure_claims)
+
+
+def _decision(row) -> StoredDecision:
+    return StoredDecision(**row._mapping)
+
+
+class MeasureDecisionRepository:
+    def __init__(self, conn: Connection) -> None:
+        self._conn = conn
+
+    def add(self, decision: StoredDecision) -> None:
+        self._conn.execute(_ADD_DECISION, decision.row())
+
+    def add_many(self, decisions: list[StoredDecision]) -> None:
+        if decisions:
+            self._conn.execute(_ADD_DECISION, [d.row() for d in decisions])
+
+    def get(self, decision_id: str) -> StoredDecision | None:
+        row = self._conn.execute(select(*_COLUMNS).where(t.measure_decisions.c.id == decision_id)).first()
+        return _decision(row) if row else None
+
+    def of_source(self, source_id: str, after: str = "", limit: int = 100) -> list[StoredDecision]:
+        """A page of a run's (or message's) decisions in id order, after the id ``after``."""
+        c = t.measure_decisions.c
+        rows = self._conn.execute(select(*_COLUMNS).where(c.source_id == source_id, c.id > after)
+                                  .order_by(c.id).limit(limit))
+        return [_decision(r) for r in rows]
+
+
+class ClaimRegister:
+    def __init__(self, conn: Connection) -> None:
+        self._conn = conn
+
+    def holder(self, group: str, key: str) -> ClaimHolder | None:
+        c = t.measure_claims.c
+        row = self._conn.execute(select(c.decision_id, c.measure, c.division_code, c.created_at)
+                                 .where(c.claim_group == group, c.claim_key == key)).first()
+        return ClaimHolder(*row) if row else None
+
+    def take(self, group: str, key: str, decision_id: str, measure: str, division_code: str,
+             at: datetime) -> None:
+        self._conn.execute(_ADD_CLAIM, {"claim_group": group, "claim_key": key, "decision_id": decision_id,
+                                        "measure": measure, "division_code": division_code,
+                                        "created_at": at})
