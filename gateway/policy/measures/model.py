@@ -106,7 +106,7 @@ class Measure:
     slug: str  # "job_stabilisation_refund": URLs, file names, progress reports
     title: str  # 稳岗返还
     schema: str  # the application schema's name in openapi/components/measures.yaml
-    rule_family: str  # rule files are gateway/policy/rules/<rule_family>-*.yaml
+    rule_family: str  # rule files are gateway/policy/measures/rules/<rule_family>-*.yaml
     subject: Callable
     needs: Callable
     parse_rules: Callable

@@ -1,4 +1,5 @@
-"""Versioned rule sets of the measures: one YAML file per version, ``rules/<family>-*.yaml``.
+"""Versioned rule sets of the measures: one YAML file per version,
+``gateway/policy/measures/rules/<family>-*.yaml``.
 
     measure: 86号-6
     version: stabilisation-2022.1
@@ -62,7 +63,7 @@ class MeasureRuleBook:
 
 def rule_files(family: str, directory: Path | None = None) -> list[Path]:
     if directory is None:
-        directory = Path(str(resources.files("gateway.policy") / "rules"))
+        directory = Path(str(resources.files("gateway.policy.measures") / "rules"))
     return sorted(directory.glob(f"{family}-*.yaml"))
 
 
