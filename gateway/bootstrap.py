@@ -36,6 +36,7 @@ from .queries.registry import HrFactsRegistry
 from .services.admin import AdminActions
 from .services.grants import AccessRights
 from .services.measures.pipeline import MeasurePipeline
+from .services.measures.risk_areas import RiskDivisions
 from .services.measures.signing import DecisionSigner
 from .services.partners import EndpointPolicy, PartnerRegistry
 from .services.ratelimit import RateLimiter
@@ -127,7 +128,8 @@ def build_container(settings: Settings, *, clock: Callable[[], datetime] = utc_n
             requests.Session(), keystore, key_registry, clock,
             timeout=(3.05, float(settings.hr_query_timeout_seconds)))})),
         measures=MeasurePipeline(catalogue := default_catalogue(), load_measure_rules(catalogue),
-                                 facts, DecisionSigner(keystore), uow, clock),
+                                 facts, DecisionSigner(keystore), uow, clock,
+                                 reference={"risk_areas": RiskDivisions()}),
     )
     kit = AdapterKit(adapters=container.adapters, hr_facts=container.hr_facts, keystore=keystore,
                      key_registry=key_registry, uow=uow, clock=clock, settings=settings,

@@ -138,6 +138,9 @@ def _register() -> None:
 
     main.add_command(demo.demo)
     main.add_command(call.call)
+    from . import risk_areas
+
+    main.add_command(risk_areas.risk_area)
 
 
 _register()

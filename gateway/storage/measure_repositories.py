@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import datetime
 
-from sqlalchemy import Connection, insert, select
+from sqlalchemy import Connection, insert, select, update
 
 from . import tables as t
 
@@ -89,3 +89,49 @@ class ClaimRegister:
         self._conn.execute(_ADD_CLAIM, {"claim_group": group, "claim_key": key, "decision_id": decision_id,
                                         "measure": measure, "division_code": division_code,
                                         "created_at": at})
+
+
+@dataclass
+class RiskArea:
+    id: str
+    division_code: str
+    area_name: str
+    level: str
+    valid_from: str
+    valid_to: str | None
+    source: str
+    recorded_by: str
+    recorded_at: datetime
+    withdrawn_at: datetime | None = None
+    withdrawn_reason: str | None = None
+
+
+class RiskAreaRepository:
+    def __init__(self, conn: Connection) -> None:
+        self._conn = conn
+
+    def add(self, area: RiskArea) -> None:
+        self._conn.execute(insert(t.risk_areas).values(**area.__dict__))
+
+    def get(self, area_id: str) -> RiskArea | None:
+        row = self._conn.execute(select(t.risk_areas).where(t.risk_areas.c.id == area_id)).first()
+        return RiskArea(**row._mapping) if row else None
+
+    def withdraw(self, area_id: str, reason: str, at: datetime) -> None:
+        self._conn.execute(update(t.risk_areas).where(t.risk_areas.c.id == area_id)
+                           .values(withdrawn_at=at, withdrawn_reason=reason))
+
+    def list(self, division_prefix: str = "", include_withdrawn: bool = False) -> list[RiskArea]:
+        c = t.risk_areas.c
+        query = select(t.risk_areas).where(c.division_code.startswith(division_prefix, autoescape=True))
+        if not include_withdrawn:
+            query = query.where(c.withdrawn_at.is_(None))
+        return [RiskArea(**r._mapping) for r in self._conn.execute(query.order_by(c.division_code, c.valid_from, c.id))]
+
+    def in_force_within(self, division_prefix: str, first: str, last: str) -> list[RiskArea]:
+        """Areas under ``division_prefix`` whose period overlaps ``first`` … ``last`` (ISO dates)."""
+        c = t.risk_areas.c
+        query = select(t.risk_areas).where(
+            c.division_code.startswith(division_prefix, autoescape=True), c.withdrawn_at.is_(None),
+            c.valid_from <= last, (c.valid_to.is_(None)) | (c.valid_to >= first)).order_by(c.id)
+        return [RiskArea(**r._mapping) for r in self._conn.execute(query)]

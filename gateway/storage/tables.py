@@ -298,3 +298,21 @@ measure_claims = Table(
     Column("created_at", UTCDateTime, nullable=False),
     UniqueConstraint("claim_group", "claim_key", name="uq_measure_claims_key"),
 )
+
+# 86号-7 reference data: medium/high-risk areas (中高风险地区), maintained by operators with
+# their source and dates; withdrawn, never deleted (the audit trail keeps who did what).
+risk_areas = Table(
+    "risk_areas",
+    metadata,
+    Column("id", String(64), primary_key=True),
+    Column("division_code", String(6), nullable=False, index=True),
+    Column("area_name", String(200), nullable=False),
+    Column("level", String(8), nullable=False),  # medium | high
+    Column("valid_from", String(10), nullable=False),  # ISO dates, inclusive
+    Column("valid_to", String(10), nullable=True),  # None: still in force
+    Column("source", String(500), nullable=False),
+    Column("recorded_by", String(64), nullable=False),
+    Column("recorded_at", UTCDateTime, nullable=False),
+    Column("withdrawn_at", UTCDateTime, nullable=True),
+    Column("withdrawn_reason", String(500), nullable=True),
+)

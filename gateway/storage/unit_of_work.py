@@ -54,6 +54,7 @@ class SqlUnitOfWork:
         self.deliveries = d.DeliveryRepository(conn)
         self.measure_decisions = m.MeasureDecisionRepository(conn)
         self.measure_claims = m.ClaimRegister(conn)
+        self.risk_areas = m.RiskAreaRepository(conn)
 
     @property
     def connection(self) -> Connection:

@@ -11,7 +11,12 @@ from ...errors import NotFound
 from .model import Measure
 
 # Each module exports MEASURE: a ``Measure``.
-MEASURE_MODULES: tuple[str, ...] = ()
+MEASURE_MODULES: tuple[str, ...] = (
+    "gateway.policy.measures.job_stabilisation",  # 86号-6
+    "gateway.policy.measures.retention_training",  # 86号-7
+    "gateway.policy.measures.job_expansion",  # 86号-8
+    "gateway.policy.measures.graduate_hiring",  # 86号-9
+)
 
 
 class Catalogue:

@@ -31,8 +31,9 @@ class Outcome(StrEnum):
 class FactNeed:
     """One kind of fact a measure needs, from the partner with ``role`` (e.g. tax's premiums)."""
 
-    role: str  # a partner role value: "tax", "social_insurance", …
+    role: str  # a partner role value: "tax", "social_insurance", … or "gateway" (reference data)
     kind: str  # the fact kind the partner answers: "unemployment_premiums", …
+    year_offset: int = 0  # 1: the facts of the year before the subject's (86号-6 上年度)
 
 
 @dataclass(frozen=True)
@@ -49,6 +50,13 @@ class Subject:
     year: int
     policy_date: dt.date
     data: Mapping[str, Any] = field(default_factory=dict)
+    # Whom partners are asked about, when not the subject itself: 86号-8/9 decide per hire
+    # (``<credit code>/<citizen id>``) but ask about the employer.
+    facts_key: str | None = None
+
+    @property
+    def asked_as(self) -> str:
+        return self.facts_key or self.key
 
 
 @dataclass(frozen=True)
@@ -86,6 +94,8 @@ class Decision:
     reasons: tuple[Finding, ...] = ()
     claim_keys: tuple[ClaimKey, ...] = ()
     detail: Mapping[str, Any] = field(default_factory=dict)  # measure-specific figures
+    # Whom the money goes to (credit code, name, bank account) when eligible with an account.
+    payee: Mapping[str, Any] | None = None
 
     @property
     def eligible(self) -> bool:

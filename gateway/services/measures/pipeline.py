@@ -18,6 +18,7 @@ import datetime as dt
 import uuid
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, replace
+from typing import Protocol
 
 from ...domain.partners import Role
 from ...policy.findings import Finding
@@ -35,6 +36,13 @@ REFERRAL = "measure_referral"  # the message kind a web hall receives for an onl
 FACTS_CHUNK = 1000  # subjects per facts query: bounded requests, whatever the run's size
 
 
+GATEWAY = "gateway"  # FactNeed.role of the gateway's own reference data
+
+
+class ReferenceSource(Protocol):
+    def facts(self, uow, subjects: list[Subject]) -> Mapping[str, Mapping]: ...
+
+
 @dataclass(frozen=True)
 class Source:
     """Where a decision came from: the channel, its run or message id, and the sender."""
@@ -46,9 +54,11 @@ class Source:
 
 class MeasurePipeline:
     def __init__(self, catalogue: Catalogue, rules: MeasureRuleBook, facts: FactsSource,
-                 signer: DecisionSigner, uow_factory, clock) -> None:
+                 signer: DecisionSigner, uow_factory, clock,
+                 reference: Mapping[str, ReferenceSource] | None = None) -> None:
         self.catalogue, self.rules, self.facts = catalogue, rules, facts
         self.signer, self.uow, self.clock = signer, uow_factory, clock
+        self.reference = dict(reference or {})  # kind → the gateway's own reference data
 
     # -- validate ---------------------------------------------------------------------------
     def validate(self, measure: Measure, body: Mapping, today: dt.date) -> Subject:
@@ -65,23 +75,32 @@ class MeasurePipeline:
         needs = {need for s in subjects for need in measure.needs(s)}
         for need in sorted(needs, key=lambda n: (n.role, n.kind)):
             asking = [s for s in subjects if need in measure.needs(s)]
+            if need.role == GATEWAY:  # reference data operators maintain (e.g. risk areas)
+                with self.uow(readonly=True) as uow:
+                    found = self.reference[need.kind].facts(uow, asking)
+                for s in asking:
+                    answers[s.key][need.kind], sources[s.key][need.kind] = found[s.key], GATEWAY
+                continue
             for partner, group in self._by_partner(need.role, asking):
                 for start in range(0, len(group), FACTS_CHUNK):
                     chunk = group[start:start + FACTS_CHUNK]
-                    found = self.facts.facts(partner, need.kind, chunk[0].year, [s.key for s in chunk])
+                    asked = list(dict.fromkeys(s.asked_as for s in chunk))
+                    found = self.facts.facts(partner, need.kind, chunk[0].year - need.year_offset, asked)
                     for s in chunk:
-                        if s.key in found:
-                            answers[s.key][need.kind] = found[s.key]
+                        if s.asked_as in found:
+                            answers[s.key][need.kind] = found[s.asked_as]
                             sources[s.key][need.kind] = partner.id
         return {key: Facts(answers[key], sources[key]) for key in answers}
 
     def _by_partner(self, role: str, subjects: list[Subject]):
+        """[(partner, its subjects of one year)]: the nearest partner with ``role`` per division."""
         partners, groups = {}, {}
         with self.uow(readonly=True) as uow:
             for division in sorted({s.division_code for s in subjects}):
                 partners[division] = nearest(uow, Role(role), division, "/division_code")
-        for s in subjects:
-            groups.setdefault(partners[s.division_code].id, (partners[s.division_code], []))[1].append(s)
+        for s in subjects:  # one query asks about one year
+            partner = partners[s.division_code]
+            groups.setdefault((partner.id, s.year), (partner, []))[1].append(s)
         return list(groups.values())
 
     # -- rules ------------------------------------------------------------------------------
@@ -130,6 +149,7 @@ class MeasurePipeline:
             "outcome": decision.outcome.value, "amount_fen": decision.amount_fen,
             "rule_set_version": decision.rule_set_version,
             "facts_used": dict(decision.facts_used), "detail": dict(decision.detail),
+            "payee": dict(decision.payee) if decision.payee else None,
             "reasons": [{"reason": f.reason, "measure": f.measure, "detail": f.detail,
                          **({"earlier_decision_id": f.subject} if f.reason in HOLDER_REASONS else {})}
                         for f in decision.reasons],

@@ -1,4 +1,4 @@
-"""employer measures 86号-6…9: decisions and the region-wide claim register
+"""employer measures 86号-6…9: decisions, the region-wide claim register, risk areas
 
 Revision ID: 0005_employer_measures
 Revises: 0004
@@ -47,9 +47,27 @@ def upgrade() -> None:
         sa.Column("created_at", sa.DateTime(timezone=True), nullable=False),
         sa.UniqueConstraint("claim_group", "claim_key", name="uq_measure_claims_key"),
     )
+    op.create_table(
+        "risk_areas",
+        sa.Column("id", sa.String(length=64), nullable=False),
+        sa.Column("division_code", sa.String(length=6), nullable=False),
+        sa.Column("area_name", sa.String(length=200), nullable=False),
+        sa.Column("level", sa.String(length=8), nullable=False),
+        sa.Column("valid_from", sa.String(length=10), nullable=False),
+        sa.Column("valid_to", sa.String(length=10), nullable=True),
+        sa.Column("source", sa.String(length=500), nullable=False),
+        sa.Column("recorded_by", sa.String(length=64), nullable=False),
+        sa.Column("recorded_at", sa.DateTime(timezone=True), nullable=False),
+        sa.Column("withdrawn_at", sa.DateTime(timezone=True), nullable=True),
+        sa.Column("withdrawn_reason", sa.String(length=500), nullable=True),
+        sa.PrimaryKeyConstraint("id", name=op.f("pk_risk_areas")),
+    )
+    op.create_index(op.f("ix_risk_areas_division_code"), "risk_areas", ["division_code"])
 
 
 def downgrade() -> None:
+    op.drop_index(op.f("ix_risk_areas_division_code"), table_name="risk_areas")
+    op.drop_table("risk_areas")
     op.drop_table("measure_claims")
     op.drop_index("ix_measure_decisions_subject", table_name="measure_decisions")
     op.drop_index("ix_measure_decisions_source", table_name="measure_decisions")
