@@ -34,7 +34,11 @@ from .queries.canonical_hr import CanonicalHrFacts
 from .queries.employer_facts import FactsRegistry
 from .queries.registry import HrFactsRegistry
 from .services.admin import AdminActions
+from .services.bulk.kinds import BatchKinds
+from .services.bulk.processing import BatchWorker
+from .services.bulk.reception import BulkLimits
 from .services.grants import AccessRights
+from .services.measures.comparison import ComparisonRuns
 from .services.measures.pipeline import MeasurePipeline
 from .services.measures.risk_areas import RiskDivisions
 from .services.measures.signing import DecisionSigner
@@ -76,6 +80,7 @@ class Container:
     adapters: AdapterRegistry
     facts: FactsRegistry  # the measures' facts sources by partner format (adapters add theirs)
     measures: MeasurePipeline
+    batch_kinds: BatchKinds  # the bulk exchange's kinds of batch (comparison runs, …)
     signed_exchange: object = None  # the HTTP edge's SignedExchange, set by create_app
     # idiom → renders a problem in a partner's own format; idiom → its inbound handler
     error_idioms: dict = field(default_factory=dict)
@@ -130,7 +135,9 @@ def build_container(settings: Settings, *, clock: Callable[[], datetime] = utc_n
         measures=MeasurePipeline(catalogue := default_catalogue(), load_measure_rules(catalogue),
                                  facts, DecisionSigner(keystore), uow, clock,
                                  reference={"risk_areas": RiskDivisions()}),
+        batch_kinds=BatchKinds(),
     )
+    container.batch_kinds.register(ComparisonRuns(container.measures))
     kit = AdapterKit(adapters=container.adapters, hr_facts=container.hr_facts, keystore=keystore,
                      key_registry=key_registry, uow=uow, clock=clock, settings=settings,
                      calendar=container.calendar, session_factory=requests.Session,
@@ -141,6 +148,12 @@ def build_container(settings: Settings, *, clock: Callable[[], datetime] = utc_n
     return container
 
 
+def batch_worker(container: Container) -> BatchWorker:
+    """The bulk exchange's worker (``govgate batches work``; tests call ``run_once``)."""
+    return BatchWorker(container.uow, container.clock, container.batch_kinds,
+                       container.measures.signer)
+
+
 def create_app(settings: Settings, container: Container | None = None):
     """The ASGI application (a connexion FlaskApp) for ``settings``."""
     from connexion import FlaskApp
@@ -149,6 +162,7 @@ def create_app(settings: Settings, container: Container | None = None):
 
     from .api import problems
     from .api.middleware import RequestContextMiddleware
+    from .api.partner.bulk import BulkMiddleware
     from .api.partner.exchange import SignedExchange
     from .api.partner.middleware import ReceiptMiddleware, SignatureMiddleware
     from .api.validation import validator_map
@@ -167,6 +181,9 @@ def create_app(settings: Settings, container: Container | None = None):
         swagger_ui_options=SwaggerUIOptions(swagger_ui=True, spec_path="/openapi.json"),
     )
     app.add_middleware(ObservedRequests, position=MiddlewarePosition.BEFORE_EXCEPTION)  # outermost
+    # Bulk batches stream in and results stream out: served before anything buffers a body.
+    app.add_middleware(BulkMiddleware, position=MiddlewarePosition.BEFORE_EXCEPTION, container=container,
+                       limits=BulkLimits(max_lines=settings.bulk_max_lines))
     # Order matters: receipts wrap everything (413s are signed too); the body is buffered once;
     # signatures are verified after routing (to know the operation) and before connexion's security.
     app.add_middleware(ReceiptMiddleware, position=MiddlewarePosition.BEFORE_EXCEPTION, container=container)

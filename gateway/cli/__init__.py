@@ -138,9 +138,10 @@ def _register() -> None:
 
     main.add_command(demo.demo)
     main.add_command(call.call)
-    from . import risk_areas
+    from . import batches, risk_areas
 
     main.add_command(risk_areas.risk_area)
+    main.add_command(batches.batches)
 
 
 _register()

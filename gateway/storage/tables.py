@@ -316,3 +316,41 @@ risk_areas = Table(
     Column("withdrawn_at", UTCDateTime, nullable=True),
     Column("withdrawn_reason", String(500), nullable=True),
 )
+
+# The bulk exchange: one row per batch (an NDJSON request of up to 100,000 lines), its lines
+# kept as received and answered one by one. A batch is processed only once wholly received
+# with its digest checked; a half-received batch is refused and its lines removed.
+batches = Table(
+    "batches",
+    metadata,
+    Column("id", String(64), primary_key=True),
+    Column("partner_id", String(18), nullable=False),
+    Column("kind", String(24), nullable=False),  # comparison | payout_results | …
+    Column("idempotency_key", String(255), nullable=False),
+    Column("params", JSON, nullable=False),
+    Column("content_digest", String(200), nullable=False),
+    Column("state", String(16), nullable=False),  # receiving|received|processing|done|refused
+    Column("lines_total", Integer, nullable=False),
+    Column("lines_done", Integer, nullable=False),
+    Column("bytes", BigInteger, nullable=False),
+    Column("refusal", JSON, nullable=True),
+    Column("summary", JSON, nullable=True),  # counts by outcome once done
+    Column("results_digest", String(200), nullable=True),
+    Column("results_signature", JSON, nullable=True),
+    Column("locked_until", UTCDateTime, nullable=True),
+    Column("created_at", UTCDateTime, nullable=False),
+    Column("received_at", UTCDateTime, nullable=True),
+    Column("finished_at", UTCDateTime, nullable=True),
+    UniqueConstraint("partner_id", "idempotency_key", name="uq_batches_partner_key"),
+    Index("ix_batches_state", "state", "created_at"),
+)
+
+batch_lines = Table(
+    "batch_lines",
+    metadata,
+    Column("batch_id", String(64), primary_key=True),
+    Column("seq", Integer, primary_key=True),  # 1-based line number
+    Column("body", Text, nullable=False),
+    Column("outcome", String(24), nullable=True),
+    Column("result", Text, nullable=True),  # the signed result, canonical JSON
+)

@@ -7,6 +7,7 @@ from contextlib import ExitStack
 from sqlalchemy import Connection, Engine
 
 from . import admin_repositories as a
+from . import batch_repositories as b
 from . import delivery_repositories as d
 from . import exchange_repositories as x
 from . import measure_repositories as m
@@ -55,6 +56,7 @@ class SqlUnitOfWork:
         self.measure_decisions = m.MeasureDecisionRepository(conn)
         self.measure_claims = m.ClaimRegister(conn)
         self.risk_areas = m.RiskAreaRepository(conn)
+        self.batches = b.BatchRepository(conn)
 
     @property
     def connection(self) -> Connection:

@@ -22,8 +22,8 @@ PARTNERS = [
     ("tax", "tax", "150500", CanonicalFactsSimulator, []),
     ("si", "social_insurance", "150500", CanonicalFactsSimulator, []),
     ("web_hall", "web_hall", "150000", CanonicalPartnerSimulator, ["measures"]),
-    ("hr_horqin", "hr", "150502", CanonicalPartnerSimulator, ["measures"]),
-    ("hr_zuozhong", "hr", "150521", CanonicalPartnerSimulator, ["measures"]),
+    ("hr_horqin", "hr", "150502", CanonicalPartnerSimulator, ["measures", "comparison"]),
+    ("hr_zuozhong", "hr", "150521", CanonicalPartnerSimulator, ["measures", "comparison"]),
     ("bank", "bank", "150500", CanonicalPartnerSimulator, []),
 ]
 
@@ -83,3 +83,17 @@ def world(client, admin_headers, clock, container):
     yield w
     for simulator in w.simulators.values():
         simulator.stop()
+
+
+@pytest.fixture
+def deliver(container):
+    from gateway.delivery import DeliveryWorker, RetryPolicy
+    policy = RetryPolicy(max_attempts=3, base_delay=10.0, max_delay=300.0, uniform=lambda low, high: high)
+    worker = DeliveryWorker(container.uow, container.clock, container.adapters, container.message_log,
+                            policy, lease_seconds=60)
+
+    def run(rounds: int = 10) -> None:
+        for _ in range(rounds):
+            if not worker.run_once():
+                return
+    return run

@@ -63,9 +63,45 @@ def upgrade() -> None:
         sa.PrimaryKeyConstraint("id", name=op.f("pk_risk_areas")),
     )
     op.create_index(op.f("ix_risk_areas_division_code"), "risk_areas", ["division_code"])
+    op.create_table(
+        "batches",
+        sa.Column("id", sa.String(length=64), nullable=False),
+        sa.Column("partner_id", sa.String(length=18), nullable=False),
+        sa.Column("kind", sa.String(length=24), nullable=False),
+        sa.Column("idempotency_key", sa.String(length=255), nullable=False),
+        sa.Column("params", sa.JSON(), nullable=False),
+        sa.Column("content_digest", sa.String(length=200), nullable=False),
+        sa.Column("state", sa.String(length=16), nullable=False),
+        sa.Column("lines_total", sa.Integer(), nullable=False),
+        sa.Column("lines_done", sa.Integer(), nullable=False),
+        sa.Column("bytes", sa.BigInteger(), nullable=False),
+        sa.Column("refusal", sa.JSON(), nullable=True),
+        sa.Column("summary", sa.JSON(), nullable=True),
+        sa.Column("results_digest", sa.String(length=200), nullable=True),
+        sa.Column("results_signature", sa.JSON(), nullable=True),
+        sa.Column("locked_until", sa.DateTime(timezone=True), nullable=True),
+        sa.Column("created_at", sa.DateTime(timezone=True), nullable=False),
+        sa.Column("received_at", sa.DateTime(timezone=True), nullable=True),
+        sa.Column("finished_at", sa.DateTime(timezone=True), nullable=True),
+        sa.PrimaryKeyConstraint("id", name=op.f("pk_batches")),
+        sa.UniqueConstraint("partner_id", "idempotency_key", name="uq_batches_partner_key"),
+    )
+    op.create_index("ix_batches_state", "batches", ["state", "created_at"])
+    op.create_table(
+        "batch_lines",
+        sa.Column("batch_id", sa.String(length=64), nullable=False),
+        sa.Column("seq", sa.Integer(), nullable=False),
+        sa.Column("body", sa.Text(), nullable=False),
+        sa.Column("outcome", sa.String(length=24), nullable=True),
+        sa.Column("result", sa.Text(), nullable=True),
+        sa.PrimaryKeyConstraint("batch_id", "seq", name=op.f("pk_batch_lines")),
+    )
 
 
 def downgrade() -> None:
+    op.drop_table("batch_lines")
+    op.drop_index("ix_batches_state", table_name="batches")
+    op.drop_table("batches")
     op.drop_index(op.f("ix_risk_areas_division_code"), table_name="risk_areas")
     op.drop_table("risk_areas")
     op.drop_table("measure_claims")
