@@ -39,6 +39,7 @@ from .services.bulk.processing import BatchWorker
 from .services.bulk.reception import BulkLimits
 from .services.grants import AccessRights
 from .services.measures.comparison import ComparisonRuns
+from .services.measures.payouts import PayoutResults
 from .services.measures.pipeline import MeasurePipeline
 from .services.measures.risk_areas import RiskDivisions
 from .services.measures.signing import DecisionSigner
@@ -138,6 +139,7 @@ def build_container(settings: Settings, *, clock: Callable[[], datetime] = utc_n
         batch_kinds=BatchKinds(),
     )
     container.batch_kinds.register(ComparisonRuns(container.measures))
+    container.batch_kinds.register(PayoutResults(uow, clock))
     kit = AdapterKit(adapters=container.adapters, hr_facts=container.hr_facts, keystore=keystore,
                      key_registry=key_registry, uow=uow, clock=clock, settings=settings,
                      calendar=container.calendar, session_factory=requests.Session,

@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import datetime
 
-from sqlalchemy import Connection, insert, select, update
+from sqlalchemy import Connection, func, insert, or_, select, update
 
 from . import tables as t
 
@@ -65,6 +65,24 @@ class MeasureDecisionRepository:
     def get(self, decision_id: str) -> StoredDecision | None:
         row = self._conn.execute(select(*_COLUMNS).where(t.measure_decisions.c.id == decision_id)).first()
         return _decision(row) if row else None
+
+    def payable(self, measure: str, year: int, division_prefix: str, *, source_id: str | None,
+                retry_failed: bool, limit: int) -> list[StoredDecision]:
+        """Eligible decisions (with an account) never instructed — and, when asked, those whose
+        last payout failed — oldest first."""
+        c = t.measure_decisions.c
+        states = [c.payout_state.is_(None)] + ([c.payout_state == "failed"] if retry_failed else [])
+        query = select(*_COLUMNS).where(
+            c.measure == measure, c.year == year, c.outcome == "eligible",
+            c.division_code.startswith(division_prefix, autoescape=True), or_(*states))
+        if source_id:
+            query = query.where(c.source_id == source_id)
+        return [_decision(r) for r in self._conn.execute(query.order_by(c.created_at, c.id).limit(limit))]
+
+    def set_payout_state(self, decision_ids: list[str], state: str) -> None:
+        c = t.measure_decisions.c
+        if decision_ids:
+            self._conn.execute(update(t.measure_decisions).where(c.id.in_(decision_ids)).values(payout_state=state))
 
     def of_source(self, source_id: str, after: str = "", limit: int = 100) -> list[StoredDecision]:
         """A page of a run's (or message's) decisions in id order, after the id ``after``."""
@@ -135,3 +153,57 @@ class RiskAreaRepository:
             c.division_code.startswith(division_prefix, autoescape=True), c.withdrawn_at.is_(None),
             c.valid_from <= last, (c.valid_to.is_(None)) | (c.valid_to >= first)).order_by(c.id)
         return [RiskArea(**r._mapping) for r in self._conn.execute(query)]
+
+
+@dataclass
+class PayoutLine:
+    reference: str
+    payout_batch_id: str
+    decision_id: str
+    attempt: int
+    measure: str
+    division_code: str
+    amount_fen: int
+    payee: dict
+    state: str
+    created_at: datetime
+    bank_status: str | None = None
+    bank_detail: str | None = None
+    settled_at: datetime | None = None
+
+
+class PayoutLineRepository:
+    def __init__(self, conn: Connection) -> None:
+        self._conn = conn
+
+    def add_many(self, lines: list[PayoutLine]) -> None:
+        if lines:
+            self._conn.execute(insert(t.payout_lines), [line.__dict__ for line in lines])
+
+    def get_many(self, references: list[str]) -> dict[str, PayoutLine]:
+        c = t.payout_lines.c
+        rows = self._conn.execute(select(t.payout_lines).where(c.reference.in_(references)))
+        return {r.reference: PayoutLine(**r._mapping) for r in rows}
+
+    def settle(self, reference: str, state: str, bank_status: str, detail: str | None, at: datetime) -> None:
+        c = t.payout_lines.c
+        self._conn.execute(update(t.payout_lines).where(c.reference == reference).values(
+            state=state, bank_status=bank_status, bank_detail=detail, settled_at=at))
+
+    def of_batch(self, payout_batch_id: str, after: str = "", limit: int = 100) -> list[PayoutLine]:
+        c = t.payout_lines.c
+        rows = self._conn.execute(select(t.payout_lines).where(
+            c.payout_batch_id == payout_batch_id, c.reference > after).order_by(c.reference).limit(limit))
+        return [PayoutLine(**r._mapping) for r in rows]
+
+    def counts(self, payout_batch_id: str) -> dict[str, dict]:
+        c = t.payout_lines.c
+        rows = self._conn.execute(select(c.state, func.count(), func.coalesce(func.sum(c.amount_fen), 0))
+                                  .where(c.payout_batch_id == payout_batch_id).group_by(c.state))
+        return {state: {"lines": n, "amount_fen": int(total)} for state, n, total in rows}
+
+    def attempts(self, decision_ids: list[str]) -> dict[str, int]:
+        c = t.payout_lines.c
+        rows = self._conn.execute(select(c.decision_id, func.max(c.attempt))
+                                  .where(c.decision_id.in_(decision_ids)).group_by(c.decision_id))
+        return dict(rows.all())

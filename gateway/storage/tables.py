@@ -15,6 +15,7 @@ from sqlalchemy import (
     Table,
     Text,
     UniqueConstraint,
+    text,
 )
 
 from .types import UTCDateTime
@@ -353,4 +354,27 @@ batch_lines = Table(
     Column("body", Text, nullable=False),
     Column("outcome", String(24), nullable=True),
     Column("result", Text, nullable=True),  # the signed result, canonical JSON
+)
+
+# Payout lines: one payout instruction of one decision to the paying bank. The reference is
+# what the bank deduplicates on; a decision has at most one line that is not failed (the
+# partial unique index), so whatever is retried or replayed, a decision is paid at most once.
+payout_lines = Table(
+    "payout_lines",
+    metadata,
+    Column("reference", String(80), primary_key=True),  # <decision id>#<attempt>
+    Column("payout_batch_id", String(64), nullable=False, index=True),
+    Column("decision_id", String(64), nullable=False),
+    Column("attempt", Integer, nullable=False),
+    Column("measure", String(16), nullable=False),
+    Column("division_code", String(6), nullable=False),
+    Column("amount_fen", BigInteger, nullable=False),
+    Column("payee", JSON, nullable=False),
+    Column("state", String(16), nullable=False),  # instructed | paid | failed
+    Column("bank_status", String(32), nullable=True),  # the bank's result: paid, account_closed, …
+    Column("bank_detail", String(500), nullable=True),
+    Column("created_at", UTCDateTime, nullable=False),
+    Column("settled_at", UTCDateTime, nullable=True),
+    Index("uq_payout_lines_live_decision", "decision_id", unique=True,
+          sqlite_where=text("state != 'failed'"), postgresql_where=text("state != 'failed'")),
 )

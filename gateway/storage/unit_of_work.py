@@ -57,6 +57,7 @@ class SqlUnitOfWork:
         self.measure_claims = m.ClaimRegister(conn)
         self.risk_areas = m.RiskAreaRepository(conn)
         self.batches = b.BatchRepository(conn)
+        self.payout_lines = m.PayoutLineRepository(conn)
 
     @property
     def connection(self) -> Connection:

@@ -22,9 +22,9 @@ PARTNERS = [
     ("tax", "tax", "150500", CanonicalFactsSimulator, []),
     ("si", "social_insurance", "150500", CanonicalFactsSimulator, []),
     ("web_hall", "web_hall", "150000", CanonicalPartnerSimulator, ["measures"]),
-    ("hr_horqin", "hr", "150502", CanonicalPartnerSimulator, ["measures", "comparison"]),
-    ("hr_zuozhong", "hr", "150521", CanonicalPartnerSimulator, ["measures", "comparison"]),
-    ("bank", "bank", "150500", CanonicalPartnerSimulator, []),
+    ("hr_horqin", "hr", "150502", CanonicalPartnerSimulator, ["measures", "comparison", "payout"]),
+    ("hr_zuozhong", "hr", "150521", CanonicalPartnerSimulator, ["measures", "comparison", "payout"]),
+    ("bank", "bank", "150500", CanonicalPartnerSimulator, ["payout_results"]),
 ]
 
 

@@ -66,3 +66,7 @@ def start_comparison_run(**_params):
 
 def download_batch_results(**_params):
     _stream_only()
+
+
+def submit_payout_results(**_params):
+    _stream_only()

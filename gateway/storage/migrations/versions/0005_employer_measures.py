@@ -96,9 +96,32 @@ def upgrade() -> None:
         sa.Column("result", sa.Text(), nullable=True),
         sa.PrimaryKeyConstraint("batch_id", "seq", name=op.f("pk_batch_lines")),
     )
+    op.create_table(
+        "payout_lines",
+        sa.Column("reference", sa.String(length=80), nullable=False),
+        sa.Column("payout_batch_id", sa.String(length=64), nullable=False),
+        sa.Column("decision_id", sa.String(length=64), nullable=False),
+        sa.Column("attempt", sa.Integer(), nullable=False),
+        sa.Column("measure", sa.String(length=16), nullable=False),
+        sa.Column("division_code", sa.String(length=6), nullable=False),
+        sa.Column("amount_fen", sa.BigInteger(), nullable=False),
+        sa.Column("payee", sa.JSON(), nullable=False),
+        sa.Column("state", sa.String(length=16), nullable=False),
+        sa.Column("bank_status", sa.String(length=32), nullable=True),
+        sa.Column("bank_detail", sa.String(length=500), nullable=True),
+        sa.Column("created_at", sa.DateTime(timezone=True), nullable=False),
+        sa.Column("settled_at", sa.DateTime(timezone=True), nullable=True),
+        sa.PrimaryKeyConstraint("reference", name=op.f("pk_payout_lines")),
+    )
+    op.create_index(op.f("ix_payout_lines_payout_batch_id"), "payout_lines", ["payout_batch_id"])
+    op.create_index("uq_payout_lines_live_decision", "payout_lines", ["decision_id"], unique=True,
+                    sqlite_where=sa.text("state != 'failed'"), postgresql_where=sa.text("state != 'failed'"))
 
 
 def downgrade() -> None:
+    op.drop_index("uq_payout_lines_live_decision", table_name="payout_lines")
+    op.drop_index(op.f("ix_payout_lines_payout_batch_id"), table_name="payout_lines")
+    op.drop_table("payout_lines")
     op.drop_table("batch_lines")
     op.drop_index("ix_batches_state", table_name="batches")
     op.drop_table("batches")
