@@ -20,7 +20,8 @@ FUNCTIONS_IN = {
     "GVGRTREV": "submit_guarantee_review",
     "GVSUBCLM": "submit_subsidy_claim",
 }
-FUNCTIONS_OUT = {"guarantee_decision": "GVGRTDEC", "subsidy_decision": "GVSUBDEC"}
+FUNCTIONS_OUT = {"guarantee_decision": "GVGRTDEC", "subsidy_decision": "GVSUBDEC",
+                 "payout_instructions": "GVPAYINS"}
 
 DATTYP = "2"  # the front-end's "XML data" type
 CNY = "10"  # CCYNBR: 10 = 人民币

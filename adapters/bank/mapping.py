@@ -50,6 +50,13 @@ GVGRTDEC — guarantee decision, gateway → bank (GuaranteeDecision)
              · GRTAMT guaranteed_amount_fen (optional) · CCYNBR · GRTTRM term_months
              (optional) · CGRFLG counter_guarantee_required (optional)
     RSNINFZ  per reason: RSNTXT                                                  → reasons[]
+GVPAYINS — payout instructions, gateway → the paying bank (86号-6…9 payout batches)
+    PAYINSX  YURREF the payout batch id · SNDNBR HR's partner id · SNDTIM · MSRCOD measure
+             · PAYYER year · BUSDIV division_code · LINCNT line_count · TOTAMT total_fen · CCYNBR
+    PAYLINZ  per line: REFNBR reference (the bank's deduplication key) · DCSNBR decision_id
+             · MSRCOD measure · TRSAMT amount_fen · CCYNBR · CRDCOD payee.credit_code
+             · ACCNAM payee.account_name · ACCNBR payee.account_number · BNKNAM payee.bank_name
+             · PAYNAM payee.name                                                    → lines[]
 GVSUBDEC — subsidy decision, gateway → bank (SubsidyDecision)
     SUBDECX  YURREF · SNDNBR · SNDTIM
     SUBLINZ  per line: LONREF loan_reference · OUTCOM outcome (A approved, R rejected)
@@ -175,6 +182,18 @@ SUBSIDY_DECISION = (
         Field("RSNTXT", ("reason",), optional=True)), always=True),
 )
 
+PAYOUT_INSTRUCTIONS = (
+    Block("PAYINSX", (), (
+        *_SENT, Field("MSRCOD", ("measure",)), Field("PAYYER", ("year",), INT),
+        Field("BUSDIV", ("division_code",)), Field("LINCNT", ("line_count",), INT),
+        Field("TOTAMT", ("total_fen",), YUAN), CCYNBR)),
+    Block("PAYLINZ", ("lines", "*"), (
+        Field("REFNBR", ("reference",)), Field("DCSNBR", ("decision_id",)), Field("MSRCOD", ("measure",)),
+        Field("TRSAMT", ("amount_fen",), YUAN), CCYNBR, Field("CRDCOD", ("payee", "credit_code")),
+        Field("ACCNAM", ("payee", "account_name")), Field("ACCNBR", ("payee", "account_number")),
+        Field("BNKNAM", ("payee", "bank_name")), Field("PAYNAM", ("payee", "name"))), always=True),
+)
+
 
 @dataclass(frozen=True)
 class Function:
@@ -198,6 +217,7 @@ INBOUND = {f.funnam: f for f in (
 OUTBOUND = {kind: f for kind, f in (
     ("guarantee_decision", Function("GVGRTDEC", GUARANTEE_DECISION, "GuaranteeDecision")),
     ("subsidy_decision", Function("GVSUBDEC", SUBSIDY_DECISION, "SubsidyDecision")),
+    ("payout_instructions", Function("GVPAYINS", PAYOUT_INSTRUCTIONS, "PayoutInstructions")),
 )}
 assert {f.operation for f in INBOUND.values()} == set(codes.FUNCTIONS_IN.values())
 assert {k: f.funnam for k, f in OUTBOUND.items()} == codes.FUNCTIONS_OUT
