@@ -138,10 +138,11 @@ def _register() -> None:
 
     main.add_command(demo.demo)
     main.add_command(call.call)
-    from . import batches, risk_areas
+    from . import batches, progress, risk_areas
 
     main.add_command(risk_areas.risk_area)
     main.add_command(batches.batches)
+    main.add_command(progress.progress)
 
 
 _register()

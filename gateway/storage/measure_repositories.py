@@ -84,6 +84,19 @@ class MeasureDecisionRepository:
         if decision_ids:
             self._conn.execute(update(t.measure_decisions).where(c.id.in_(decision_ids)).values(payout_state=state))
 
+    def progress(self, measure: str | None, division_prefix: str, year: int | None) -> list[tuple]:
+        """(measure, division, year, outcome, payout_state, count, amount) groups, for 调度 reports."""
+        c = t.measure_decisions.c
+        query = select(c.measure, c.division_code, c.year, c.outcome, c.payout_state, func.count(),
+                       func.coalesce(func.sum(c.amount_fen), 0)).where(
+            c.division_code.startswith(division_prefix, autoescape=True))
+        if measure:
+            query = query.where(c.measure == measure)
+        if year:
+            query = query.where(c.year == year)
+        query = query.group_by(c.measure, c.division_code, c.year, c.outcome, c.payout_state)
+        return [tuple(r) for r in self._conn.execute(query)]
+
     def of_source(self, source_id: str, after: str = "", limit: int = 100) -> list[StoredDecision]:
         """A page of a run's (or message's) decisions in id order, after the id ``after``."""
         c = t.measure_decisions.c

@@ -126,3 +126,36 @@ def test_the_database_refuses_a_second_live_line_for_a_decision(world, container
     with container.uow() as uow:  # once the first has failed, a new attempt is allowed
         uow.payout_lines.settle(line.reference, "failed", "account_closed", None, container.clock())
         uow.payout_lines.add_many([twin])
+
+
+def test_progress_report_counts_and_sums_over_admin_api_and_cli(world, container, approved, deliver,
+                                                                 client, admin_headers, settings):
+    payout = _instruct(world).json()
+    deliver()
+    lines = next(m for m in world.simulators["bank"].received.values()
+                 if m["kind"] == "payout_instructions")["payload"]["lines"]
+    _results(world, payout["payout_batch_id"],
+             [{"reference": line["reference"], "status": "paid" if i < 8 else "account_closed"}
+              for i, line in enumerate(lines)])
+    batch_worker(container).run_once()
+    report = client.get("/v1/admin/measures/progress?measure=job_stabilisation_refund&division_code=150500",
+                        headers=admin_headers)
+    assert report.status_code == 200, report.text
+    [row] = report.json()["items"]
+    assert (row["measure"], row["division_code"], row["year"]) == ("86号-6", "150502", 2022)
+    assert row["eligible"] == {"count": 10, "amount_fen": 10 * 9_000_00}
+    assert row["paid"] == {"count": 8, "amount_fen": 8 * 9_000_00}
+    assert row["failed"] == {"count": 2, "amount_fen": 2 * 9_000_00}
+    assert row["refused"]["count"] == 0
+
+    from click.testing import CliRunner
+
+    from gateway.cli import CliSession, main
+    session = CliSession(build=lambda _settings: container)
+    session.overrides = {}
+    session._settings = settings
+    result = CliRunner().invoke(main, ["progress", "--measure", "86号-6", "--json"], obj=session)
+    assert result.exit_code == 0, result.output
+    assert '"count": 8' in result.output
+    table_run = CliRunner().invoke(main, ["progress"], obj=session)
+    assert "86号-6" in table_run.output and "150502" in table_run.output
