@@ -39,7 +39,7 @@ class ClaimHolder:
     decision_id: str
     measure: str
     division_code: str
-    created_at: datetime
+    created_at: datetime | None  # None: taken earlier in the same chunk, not yet committed
 
 
 _COLUMNS = [c for c in t.measure_decisions.c]
@@ -114,6 +114,20 @@ class ClaimRegister:
         row = self._conn.execute(select(c.decision_id, c.measure, c.division_code, c.created_at)
                                  .where(c.claim_group == group, c.claim_key == key)).first()
         return ClaimHolder(*row) if row else None
+
+    def holders(self, group: str, keys: list[str]) -> dict[str, ClaimHolder]:
+        c = t.measure_claims.c
+        found = {}
+        for start in range(0, len(keys), 500):  # bounded IN lists
+            rows = self._conn.execute(select(c.claim_key, c.decision_id, c.measure, c.division_code, c.created_at)
+                                      .where(c.claim_group == group, c.claim_key.in_(keys[start:start + 500])))
+            found |= {key: ClaimHolder(*rest) for key, *rest in rows}
+        return found
+
+    def take_many(self, rows: list[tuple]) -> None:
+        if rows:
+            self._conn.execute(_ADD_CLAIM, [{"claim_group": g, "claim_key": k, "decision_id": d, "measure": m,
+                                             "division_code": dc, "created_at": at} for g, k, d, m, dc, at in rows])
 
     def take(self, group: str, key: str, decision_id: str, measure: str, division_code: str,
              at: datetime) -> None:

@@ -12,12 +12,11 @@ from __future__ import annotations
 import json
 from collections.abc import Mapping
 
-import jsonschema
-
-from ...contract import component_schema
+from ...contract import line_validator
 from ...domain.identifiers import validate_division_code
 from ...domain.partners import Partner
 from ...errors import FieldError, GovgateError, InvalidInput
+from ...policy.measures.model import Outcome
 from ...storage.batch_repositories import Batch, BatchLine
 from ..bulk.kinds import LineResult
 from ..policy.common import china_today
@@ -42,8 +41,7 @@ class ComparisonRuns:
 
     def __init__(self, pipeline: MeasurePipeline) -> None:
         self.pipeline = pipeline
-        schema = component_schema("EmployerApplication")
-        self._validator = jsonschema.Draft4Validator(schema)
+        self._check = line_validator("EmployerApplication")
 
     def parameters(self, sender: Partner, query: Mapping[str, str], path: Mapping[str, str]) -> dict:
         for name in ("measure", "year", "division_code"):
@@ -80,20 +78,31 @@ class ComparisonRuns:
         facts = p.gather(measure, list(subjects.values()))  # Unavailable: the chunk waits
         judged = {seq: p.judge(measure, s, facts[s.key]) for seq, s in subjects.items()}
         source = Source("comparison", batch.id, batch.partner_id)
+        web_halls: dict[str, list[str]] = {}  # division → its web hall, asked once a chunk
 
         def commit(uow) -> list[LineResult]:
+            order = sorted(subjects)
+            decisions = p.register_many(uow, [(judged[seq], f"{batch.id}.{seq}", subjects[seq].division_code)
+                                              for seq in order])
+            stored = {seq: p.record(d, subjects[seq], source, now, decision_id=f"{batch.id}.{seq}")
+                      for seq, d in zip(order, decisions, strict=True)}
+            referrals = {}
+            for seq, d in zip(order, decisions, strict=True):
+                if d.outcome is Outcome.NO_ACCOUNT:
+                    division = subjects[seq].division_code
+                    if division not in web_halls:
+                        web_halls[division] = p.recipients(uow, d, subjects[seq])
+                    referrals[stored[seq].id] = web_halls[division]
+            p.stage_many(uow, list(stored.values()), referrals, now)
             results = []
             for line in lines:
                 if line.seq in invalid:
                     results.append(LineResult(line.seq, INVALID, {"line": line.seq, "outcome": INVALID,
                                    "errors": [{"pointer": e.pointer, "detail": e.detail}
                                               for e in invalid[line.seq]]}))
-                    continue
-                subject = subjects[line.seq]
-                decision = p.register(uow, judged[line.seq])
-                stored = p.record(decision, subject, source, now, decision_id=f"{batch.id}.{line.seq}")
-                p.stage(uow, stored, p.recipients(uow, decision, subject), now)
-                results.append(LineResult(line.seq, stored.outcome, {"line": line.seq, **stored.record}))
+                else:
+                    record = stored[line.seq]
+                    results.append(LineResult(line.seq, record.outcome, {"line": line.seq, **record.record}))
             return results
 
         return commit
@@ -107,10 +116,9 @@ class ComparisonRuns:
             return None, [FieldError("", "the line must be a JSON object")]
         if body.setdefault("year", params["year"]) != params["year"]:
             return None, [FieldError("/year", f"the run is for {params['year']}")]
-        errors = sorted(self._validator.iter_errors(body), key=lambda e: list(e.absolute_path))
+        errors = self._check(body)
         if errors:
-            return None, [FieldError("/" + "/".join(str(p) for p in e.absolute_path), e.message[:200])
-                          for e in errors[:20]]
+            return None, [FieldError(pointer, message) for pointer, message in errors]
         try:
             subject = self.pipeline.validate(measure, body, today)
         except InvalidInput as error:

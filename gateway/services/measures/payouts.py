@@ -18,9 +18,7 @@ import datetime as dt
 import json
 from collections.abc import Mapping
 
-import jsonschema
-
-from ...contract import component_schema
+from ...contract import line_validator
 from ...domain.identifiers import validate_division_code
 from ...domain.partners import Partner, Role
 from ...errors import FieldError, GovgateError, InvalidInput, NotFound
@@ -114,7 +112,7 @@ class PayoutResults:
 
     def __init__(self, uow_factory, clock) -> None:
         self._uow, self._clock = uow_factory, clock
-        self._validator = jsonschema.Draft4Validator(component_schema("PayoutResultLine"))
+        self._check = line_validator("PayoutResultLine")
 
     def parameters(self, sender: Partner, query: Mapping[str, str], path: Mapping[str, str]) -> dict:
         batch_id = path["payout_batch_id"]
@@ -132,9 +130,9 @@ class PayoutResults:
             except ValueError:
                 invalid[line.seq] = "the line is not valid JSON"
                 continue
-            errors = list(self._validator.iter_errors(body))
+            errors = self._check(body)
             if errors:
-                invalid[line.seq] = "/" + "/".join(map(str, errors[0].absolute_path)) + ": " + errors[0].message[:200]
+                invalid[line.seq] = "; ".join(f"{pointer or '/'}: {message}" for pointer, message in errors)[:500]
             else:
                 parsed[line.seq] = body
         now = self._clock()

@@ -26,7 +26,7 @@ from ...policy.measures.catalogue import Catalogue
 from ...policy.measures.model import ClaimKey, Decision, Facts, Measure, Outcome, Subject
 from ...policy.measures.rulebook import MeasureRuleBook
 from ...queries.employer_facts import FactsSource
-from ...storage.measure_repositories import StoredDecision
+from ...storage.measure_repositories import ClaimHolder, StoredDecision
 from ...storage.policy_repositories import StoredMessage
 from ..policy.common import Checks
 from ..policy.recipients import NoRecipient, nearest
@@ -121,13 +121,43 @@ class MeasurePipeline:
             return decision
         taken = []
         for claim in decision.claim_keys:
-            keys = [claim.key] if claim.slots == 1 else [f"{claim.key}#{i}" for i in range(1, claim.slots + 1)]
+            keys = _slot_keys(claim)
             holders = [uow.measure_claims.holder(claim.group, key) for key in keys]
             free = next((key for key, holder in zip(keys, holders, strict=True) if holder is None), None)
             if free is None:
                 return _refused_by(decision, claim, holders[-1])
             taken.append(ClaimKey(claim.group, free))
         return decision if tuple(taken) == decision.claim_keys else replace(decision, claim_keys=tuple(taken))
+
+    def register_many(self, uow, pending: list[tuple[Decision, str, str]]) -> list[Decision]:
+        """``register`` for a chunk, in one query per claim group: ``pending`` holds
+        (decision, its id, its division); a key taken earlier in the chunk refuses the later."""
+        by_group: dict[str, set[str]] = {}
+        for decision, _, _ in pending:
+            for claim in decision.claim_keys if decision.eligible else ():
+                by_group.setdefault(claim.group, set()).update(_slot_keys(claim))
+        held = {(group, key): holder for group, keys in by_group.items()
+                for key, holder in uow.measure_claims.holders(group, sorted(keys)).items()}
+        out = []
+        for decision, decision_id, division in pending:
+            if not decision.eligible:
+                out.append(decision)
+                continue
+            taken, refused = [], None
+            for claim in decision.claim_keys:
+                keys = _slot_keys(claim)
+                free = next((k for k in keys if (claim.group, k) not in held), None)
+                if free is None:
+                    refused = _refused_by(decision, claim, held[(claim.group, keys[-1])])
+                    break
+                taken.append(ClaimKey(claim.group, free))
+            if refused is not None:
+                out.append(refused)
+                continue
+            for claim in taken:
+                held[(claim.group, claim.key)] = ClaimHolder(decision_id, decision.measure, division, None)
+            out.append(replace(decision, claim_keys=tuple(taken)))
+        return out
 
     # -- recipients -------------------------------------------------------------------------
     def recipients(self, uow, decision: Decision, subject: Subject) -> list[str]:
@@ -169,7 +199,18 @@ class MeasurePipeline:
         for claim in stored.claim_keys:
             uow.measure_claims.take(claim.group, claim.key, stored.id, stored.measure,
                                     stored.division_code, now)
-        recipients = list(recipients)
+        self._refer(uow, stored, list(recipients), now)
+
+    def stage_many(self, uow, stored: list[StoredDecision], recipients: Mapping[str, list[str]],
+                   now: dt.datetime) -> None:
+        """``stage`` for a chunk: one statement each for the decisions and the claim keys."""
+        uow.measure_decisions.add_many(stored)
+        uow.measure_claims.take_many([(claim.group, claim.key, d.id, d.measure, d.division_code, now)
+                                      for d in stored for claim in d.claim_keys])
+        for d in stored:
+            self._refer(uow, d, recipients.get(d.id, []), now)
+
+    def _refer(self, uow, stored: StoredDecision, recipients: list[str], now: dt.datetime) -> None:
         if recipients:
             message = StoredMessage(f"{stored.id}.referral", REFERRAL, stored.sender_id,
                                     stored.division_code, stored.id, stored.record, now)
@@ -179,6 +220,10 @@ class MeasurePipeline:
 
 
 HOLDER_REASONS = {"already_granted", "not_combinable"}
+
+
+def _slot_keys(claim: ClaimKey) -> list[str]:
+    return [claim.key] if claim.slots == 1 else [f"{claim.key}#{i}" for i in range(1, claim.slots + 1)]
 
 
 def _refused_by(decision: Decision, claim: ClaimKey, holder) -> Decision:
