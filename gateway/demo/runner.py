@@ -17,7 +17,7 @@ import time
 from pathlib import Path
 from typing import Self
 
-from ..bootstrap import Container, build_container, create_app
+from ..bootstrap import Container, batch_worker, build_container, create_app
 from ..delivery import DeliveryWorker, RetryPolicy
 from ..delivery.assembly import container_adapters
 from ..domain.admin import Actor, AdminRole, Permission
@@ -70,6 +70,13 @@ def _listen(port: int) -> socket.socket:
     return sock
 
 
+def _each(stop: threading.Event, work) -> None:
+    """Call ``work`` until ``stop``; pause while it finds nothing to do."""
+    while not stop.is_set():
+        if not work():
+            stop.wait(WORKER_POLL_SECONDS)
+
+
 class DemoGateway:
     def __init__(self, data_dir: Path, *, port: int = 0, retry: RetryPolicy = DEMO_RETRY) -> None:
         self.data_dir = Path(data_dir).resolve()
@@ -98,6 +105,8 @@ class DemoGateway:
         self.worker = DeliveryWorker(container.uow, container.clock, container_adapters(container),
                                      container.message_log, self._retry, lease_seconds=30)
         self._spawn("demo-delivery", lambda: self.worker.run(self._stop, WORKER_POLL_SECONDS))
+        batches = batch_worker(container)  # comparison runs and bank results (the bulk exchange)
+        self._spawn("demo-batches", lambda: _each(self._stop, batches.run_once))
         return self
 
     def _serve(self, app) -> None:

@@ -18,6 +18,7 @@ import requests
 from ..client import PartnerClient
 from ..errors import GovgateError
 from ..signatures import SigningKey
+from . import employer_story
 from .world import APPLICANT, DemoWorld, credit_code
 
 SETTLED = frozenset({"delivered", "dead"})
@@ -224,4 +225,8 @@ STORY = (
     Step("refused", "impostor → request with a forged signature", refused_request),
     Step("replay", "replay of HR's request, byte for byte", replay),
     Step("retry", "finance failed the first delivery; the worker retried", retried_delivery),
+    Step("comparison", "HR → comparison run 86号-6 (比对), facts from tax and social insurance",
+         employer_story.comparison_run),
+    Step("payout", "HR → payout batch to the bank; the bank's results, one account closed",
+         employer_story.payout_batch),
 )
