@@ -137,11 +137,13 @@ def run(n: int, database_url: str, scratch: Path) -> dict:
         batch_id = sent.json()["batch_id"]
         server_rss = peak_rss_kib(gateway.pids)
 
+        facts_cpu0 = sum(cpu_seconds(server.pids) for server in servers[:2])
         t0 = time.perf_counter()
         worker = subprocess.Popen([GOVGATE, "batches", "work", "--once"], env=world.env, cwd=ROOT,
                                   stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
         _, status, usage = os.wait4(worker.pid, 0)
         process = time.perf_counter() - t0
+        facts_cpu = sum(cpu_seconds(server.pids) for server in servers[:2]) - facts_cpu0
         output = worker.stdout.read().decode(errors="replace")
         if status != 0:
             raise SystemExit(f"worker failed: {output[-2000:]}")
@@ -163,7 +165,7 @@ def run(n: int, database_url: str, scratch: Path) -> dict:
                                timeout=60).json()["summary"]
         return {"lines": n, "upload_s": upload, "upload_cpu_s": upload_cpu, "server_peak_mib": server_rss / 1024,
                 "process_s": process, "process_cpu_s": usage.ru_utime + usage.ru_stime,
-                "worker_peak_mib": usage.ru_maxrss / 1024, "download_s": fetch, "download_lines": lines,
+                "worker_peak_mib": usage.ru_maxrss / 1024, "facts_cpu_s": facts_cpu, "download_s": fetch, "download_lines": lines,
                 "digest_ok": ok, "summary": summary}
     finally:
         for server in servers:
@@ -193,7 +195,7 @@ def main() -> None:
               f"server CPU {r['upload_cpu_s']:5.1f} s, peak {r['server_peak_mib']:5.0f} MiB) | "
               f"process {r['process_s']:6.1f} s ({r['lines'] / r['process_s']:6.0f} lines/s, CPU "
               f"{r['process_cpu_s']:5.1f} s = {r['lines'] / r['process_cpu_s']:6.0f} lines/CPU-s, peak "
-              f"{r['worker_peak_mib']:5.0f} MiB) | download {r['download_s']:5.1f} s "
+              f"{r['worker_peak_mib']:5.0f} MiB; simulated partners' CPU {r['facts_cpu_s']:5.1f} s) | download {r['download_s']:5.1f} s "
               f"({r['download_lines']} lines, digest {'ok' if r['digest_ok'] else 'MISMATCH'}) | {r['summary']}",
               flush=True)
     print(f"load after: {os.getloadavg()}")
