@@ -240,3 +240,27 @@ def test_a_partner_outage_pauses_the_run_and_it_resumes_without_guessing(world, 
     clock.advance(seconds=61)
     assert worker.run_once()
     assert hr.get(f"/v1/batches/{batch['batch_id']}").json()["state"] == "done"
+
+
+def test_no_account_then_the_online_application_with_its_account_is_paid_once(world, container, register):
+    hr, hall = world.partners["hr_horqin"], world.partners["web_hall"]
+    batch = send_batch(hr, RUN, ndjson(register[6:7])).json()  # employer 7: no account on file
+    batch_worker(container).run_once()
+    [line] = hr.get(f"/v1/batches/{batch['batch_id']}/lines").json()["items"]
+    assert line["outcome"] == "eligible_no_account"
+    body = {"year": 2022, "employer": employer(7), "bank_account": account(7)}
+    applied = hall.post("/v1/measures/job_stabilisation_refund/applications", json=body).json()
+    assert applied["outcome"] == "eligible"
+    assert applied["payee"]["account_number"] == account(7)["account_number"]
+    assert applied["payee"]["account_source"] == "application"
+    again = hall.post("/v1/measures/job_stabilisation_refund/applications", json=body).json()
+    assert again["reasons"][0]["reason"] == "already_granted"
+    assert again["reasons"][0]["earlier_decision_id"] == applied["id"]
+
+
+def test_a_run_line_cannot_bring_its_own_account(world, container, register):
+    hr = world.partners["hr_horqin"]
+    batch = send_batch(hr, RUN, ndjson([{**register[0], "bank_account": account(1)}])).json()
+    batch_worker(container).run_once()
+    [line] = hr.get(f"/v1/batches/{batch['batch_id']}/lines").json()["items"]
+    assert line["outcome"] == "invalid" and line["result"]["errors"][0]["pointer"] == "/bank_account"

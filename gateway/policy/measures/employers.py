@@ -66,6 +66,8 @@ def employer_subject(measure: str, body: Mapping, checks, *, hire: bool = False)
         return None
     key = credit if not hire else f"{credit}/{person.number}"
     data = {"credit_code": credit, "name": employer["name"]}
+    if "bank_account" in body:  # given in an online application (86号-6/7 网上办事大厅)
+        data["bank_account"] = dict(body["bank_account"])
     if person is not None:
         data["citizen_id"] = person.number
     year = body["year"]
@@ -96,11 +98,14 @@ def organisation_type(employment: Mapping) -> OrganisationType:
 
 
 def payee(subject: Subject, employment: Mapping) -> dict | None:
-    """The employer's bank account on file, or None (→ eligible_no_account)."""
-    account = employment.get("bank_account")
+    """The employer's bank account on file with social insurance — or, failing that, the one the
+    employer gave in its online application — or None (→ eligible_no_account)."""
+    account, source = employment.get("bank_account"), "social_insurance"
+    if not isinstance(account, Mapping) or not account.get("account_number"):
+        account, source = subject.data.get("bank_account"), "application"
     if not isinstance(account, Mapping) or not account.get("account_number"):
         return None
-    return {"credit_code": subject.data["credit_code"], "name": subject.data["name"],
+    return {"credit_code": subject.data["credit_code"], "name": subject.data["name"], "account_source": source,
             "bank_name": str(account.get("bank_name", "")),
             "account_number": str(account["account_number"]),
             "account_name": str(account.get("account_name") or subject.data["name"])}

@@ -114,6 +114,8 @@ class ComparisonRuns:
             return None, [FieldError("", "the line is not valid JSON")]
         if not isinstance(body, dict):
             return None, [FieldError("", "the line must be a JSON object")]
+        if "bank_account" in body:
+            return None, [FieldError("/bank_account", "a comparison run takes accounts from social insurance")]
         if body.setdefault("year", params["year"]) != params["year"]:
             return None, [FieldError("/year", f"the run is for {params['year']}")]
         errors = self._check(body)

@@ -154,8 +154,9 @@ class MeasurePipeline:
             if refused is not None:
                 out.append(refused)
                 continue
-            for claim in taken:
-                held[(claim.group, claim.key)] = ClaimHolder(decision_id, decision.measure, division, None)
+            if decision.outcome is Outcome.ELIGIBLE:  # see record(): only a payable decision holds
+                for claim in taken:
+                    held[(claim.group, claim.key)] = ClaimHolder(decision_id, decision.measure, division, None)
             out.append(replace(decision, claim_keys=tuple(taken)))
         return out
 
@@ -190,7 +191,7 @@ class MeasurePipeline:
         return StoredDecision(decision_id, decision.measure, decision.subject_key, subject.division_code,
                               subject.year, decision.outcome.value, decision.amount_fen,
                               decision.rule_set_version, source.channel, source.id, source.sender_id,
-                              record, now, claim_keys=decision.claim_keys)
+                              record, now, claim_keys=_held(decision))
 
     def stage(self, uow, stored: StoredDecision, recipients: Iterable[str], now: dt.datetime) -> None:
         """Write the decision, take its claim keys (their unique key refuses a concurrent
@@ -220,6 +221,13 @@ class MeasurePipeline:
 
 
 HOLDER_REASONS = {"already_granted", "not_combinable"}
+
+
+def _held(decision: Decision) -> tuple[ClaimKey, ...]:
+    """The keys a decision takes: only an eligible one with an account. "Eligible but no account"
+    is checked against the register but holds nothing, so the online application that follows
+    (with the account) can be granted."""
+    return decision.claim_keys if decision.outcome is Outcome.ELIGIBLE else ()
 
 
 def _slot_keys(claim: ClaimKey) -> list[str]:
