@@ -159,3 +159,22 @@ def test_progress_report_counts_and_sums_over_admin_api_and_cli(world, container
     assert '"count": 8' in result.output
     table_run = CliRunner().invoke(main, ["progress"], obj=session)
     assert "86号-6" in table_run.output and "150502" in table_run.output
+
+
+def test_a_bank_speaking_the_front_end_idiom_receives_GVPAYINS(world, container, approved, deliver,
+                                                               client, admin_headers):
+    from gateway.simulators.bank import BankFrontendSimulator
+    with BankFrontendSimulator(container.keystore.jwks, clock=container.clock) as front_end:
+        changed = client.patch(f"/v1/admin/partners/{world.partners['bank'].id}", headers=admin_headers,
+                               json={"endpoint_url": front_end.endpoint_url, "format": "bank_frontend",
+                                     "format_settings": {"lgnnam": "TLBANK01"}})
+        assert changed.status_code == 200, changed.text
+        payout = _instruct(world).json()
+        deliver()
+        package = front_end.received[payout["payout_batch_id"]]
+    assert package["FUNNAM"] == "GVPAYINS"
+    rows = [fields for tag, fields in package["blocks"] if tag == "PAYLINZ"]
+    assert len(rows) == 10 and {r["TRSAMT"] for r in rows} == {"9000.00"}
+    assert rows[0]["ACCNBR"] == account(1)["account_number"] and rows[0]["REFNBR"].endswith("#1")
+    [head] = [fields for tag, fields in package["blocks"] if tag == "PAYINSX"]
+    assert (head["LINCNT"], head["TOTAMT"]) == ("10", "90000.00")
