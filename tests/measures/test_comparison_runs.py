@@ -264,3 +264,23 @@ def test_a_run_line_cannot_bring_its_own_account(world, container, register):
     batch_worker(container).run_once()
     [line] = hr.get(f"/v1/batches/{batch['batch_id']}/lines").json()["items"]
     assert line["outcome"] == "invalid" and line["result"]["errors"][0]["pointer"] == "/bank_account"
+
+
+def test_progress_is_visible_while_the_run_is_processed(world, container, register):
+    from gateway.services.bulk.kinds import BatchKinds
+    from gateway.services.bulk.processing import BatchWorker
+    hr = world.partners["hr_horqin"]
+    batch = send_batch(hr, RUN, ndjson(register)).json()
+    runs, seen = container.batch_kinds["comparison"], []
+
+    class Watched:
+        name = "comparison"
+
+        def answer(self, b, lines):  # what HR sees before each chunk is answered
+            seen.append(hr.get(f"/v1/batches/{b.id}").json()["lines_done"])
+            return runs.answer(b, lines)
+
+    BatchWorker(container.uow, container.clock, BatchKinds({"comparison": Watched()}),
+                container.measures.signer, chunk=5).run_once()
+    assert seen == [0, 5, 10, 15]
+    assert hr.get(f"/v1/batches/{batch['batch_id']}").json()["lines_done"] == 20
