@@ -93,10 +93,10 @@ class BatchRepository:
         self.update(batch_id, state=PROCESSING, locked_until=lease_until)
         return self.get(batch_id)
 
-    def unanswered(self, batch_id: str, limit: int) -> list[BatchLine]:
-        rows = self._conn.execute(select(_l.seq, _l.body, _l.outcome, _l.result).where(
-            _l.batch_id == batch_id, _l.outcome.is_(None)).order_by(_l.seq).limit(limit))
-        return [BatchLine(*r) for r in rows]
+    def answered_through(self, batch_id: str) -> int:
+        """The last line answered: chunks commit in line order, so every line up to it is."""
+        return self._conn.execute(select(func.coalesce(func.max(_l.seq), 0)).where(
+            _l.batch_id == batch_id, _l.outcome.is_not(None))).scalar_one()
 
     def answer(self, batch_id: str, results: Iterable[tuple[int, str, str]]) -> None:
         rows = [{"b_id": batch_id, "b_seq": seq, "b_outcome": outcome, "b_result": result}

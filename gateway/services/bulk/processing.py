@@ -46,11 +46,14 @@ class BatchWorker:
     def process(self, batch: Batch) -> None:
         kind = self._kinds[batch.kind]
         done = batch.lines_done
+        with self._uow(readonly=True) as uow:
+            after = uow.batches.answered_through(batch.id)  # a lease taken over resumes here
         while True:
-            with self._uow(readonly=True) as uow:
-                lines = uow.batches.unanswered(batch.id, self._chunk)
+            with self._uow(readonly=True) as uow:  # keyset: never rescans the answered lines
+                lines = uow.batches.lines(batch.id, after, self._chunk)
             if not lines:
                 break
+            after = lines[-1].seq
             commit = kind.answer(batch, lines)  # partners are asked here, no transaction open
             with self._uow() as uow:
                 rows = [(r.seq, r.outcome, self._sealed(r.result)) for r in commit(uow)]
