@@ -5,7 +5,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import datetime
 
-from sqlalchemy import Connection, func, insert, or_, select, update
+from sqlalchemy import ARRAY, Connection, String, any_, cast, func, insert, or_, select, update
+from sqlalchemy.dialects.postgresql import array
 
 from . import tables as t
 
@@ -117,10 +118,14 @@ class ClaimRegister:
 
     def holders(self, group: str, keys: list[str]) -> dict[str, ClaimHolder]:
         c = t.measure_claims.c
+        columns = select(c.claim_key, c.decision_id, c.measure, c.division_code, c.created_at)
+        if self._conn.dialect.name == "postgresql":  # one array parameter: one plan, any length
+            rows = self._conn.execute(columns.where(c.claim_group == group,
+                                                    c.claim_key == any_(cast(array(keys), ARRAY(String)))))
+            return {key: ClaimHolder(*rest) for key, *rest in rows}
         found = {}
         for start in range(0, len(keys), 500):  # bounded IN lists
-            rows = self._conn.execute(select(c.claim_key, c.decision_id, c.measure, c.division_code, c.created_at)
-                                      .where(c.claim_group == group, c.claim_key.in_(keys[start:start + 500])))
+            rows = self._conn.execute(columns.where(c.claim_group == group, c.claim_key.in_(keys[start:start + 500])))
             found |= {key: ClaimHolder(*rest) for key, *rest in rows}
         return found
 
