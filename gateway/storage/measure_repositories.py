@@ -119,9 +119,12 @@ class ClaimRegister:
     def holders(self, group: str, keys: list[str]) -> dict[str, ClaimHolder]:
         c = t.measure_claims.c
         columns = select(c.claim_key, c.decision_id, c.measure, c.division_code, c.created_at)
-        if self._conn.dialect.name == "postgresql":  # one array parameter: one plan, any length
+        if self._conn.dialect.name == "postgresql":
+            # = ANY(ARRAY[…]) is planned per statement (a generic plan made while the table was
+            # empty would scan it); padded to a multiple of 1,024 so few statement shapes exist.
+            padded = keys + [""] * (-len(keys) % 1024)
             rows = self._conn.execute(columns.where(c.claim_group == group,
-                                                    c.claim_key == any_(cast(array(keys), ARRAY(String)))))
+                                                    c.claim_key == any_(cast(array(padded), ARRAY(String)))))
             return {key: ClaimHolder(*rest) for key, *rest in rows}
         found = {}
         for start in range(0, len(keys), 500):  # bounded IN lists
