@@ -21,10 +21,13 @@ from . import contract
 from .adapters_kit import AdapterKit
 from .delivery.assembly import adapter_registry
 from .delivery.registry import AdapterRegistry
+from .domain.partners import CANONICAL_FORMAT
 from .exchange.credentials import DatabaseNonceStore, KeyRegistry
 from .exchange.idempotency import Idempotency
 from .exchange.message_log import MessageLog
 from .keystore import GatewayKeyStore
+from .observability.spans import NoTracing
+from .observability.tracing import Tracing, build_tracing
 from .policy.calendar import WorkingDayCalendar
 from .policy.measures.catalogue import default_catalogue
 from .policy.measures.rulebook import load_measure_rules
@@ -54,6 +57,14 @@ from .storage.unit_of_work import SqlUnitOfWorkFactory
 ADAPTER_PACKAGES = (adapters.tax, adapters.bank, adapters.social_security)
 
 
+def partner_formats() -> dict[str, str]:
+    """Every ``format`` a partner may register, with the first line of its package's docstring."""
+    formats = {CANONICAL_FORMAT: "signed JSON as the contract defines it (docs/signing.md)."}
+    for package in ADAPTER_PACKAGES:
+        formats[package.FORMAT] = (package.__doc__ or "").strip().splitlines()[0]
+    return formats
+
+
 def utc_now() -> datetime:
     return datetime.now(UTC)
 
@@ -75,6 +86,7 @@ class Container:
     idempotency: Idempotency
     message_log: MessageLog
     partner_operations: dict
+    path_methods: contract.PathMethods
     calendar: WorkingDayCalendar
     rule_book: LoanRuleBook
     hr_facts: HrFactsRegistry
@@ -82,6 +94,7 @@ class Container:
     facts: FactsRegistry  # the measures' facts sources by partner format (adapters add theirs)
     measures: MeasurePipeline
     batch_kinds: BatchKinds  # the bulk exchange's kinds of batch (comparison runs, …)
+    tracing: Tracing | NoTracing  # NO_TRACING unless GOVGATE_TRACING_EXPORTER names an exporter
     signed_exchange: object = None  # the HTTP edge's SignedExchange, set by create_app
     # idiom → renders a problem in a partner's own format; idiom → its inbound handler
     error_idioms: dict = field(default_factory=dict)
@@ -89,9 +102,18 @@ class Container:
 
     def close(self) -> None:
         self.engine.dispose()
+        if self.tracing.enabled:
+            self.tracing.shutdown()  # exports what is still queued
 
 
-def build_container(settings: Settings, *, clock: Callable[[], datetime] = utc_now) -> Container:
+def build_container(settings: Settings, *, clock: Callable[[], datetime] = utc_now,
+                    span_exporter=None) -> Container:
+    """``span_exporter`` (an OpenTelemetry SpanExporter) replaces the configured exporter: tests
+    read the spans of their requests from an in-memory one."""
+    tracing = build_tracing(settings, span_exporter)
+    # Every session that calls a partner (HR queries, deliveries, the adapters' transports)
+    # carries the trace when tracing is on, and is a plain requests.Session when it is off.
+    session_factory = tracing.session_factory if tracing.enabled else requests.Session
     engine = make_engine(settings.effective_database_url)
     uow = SqlUnitOfWorkFactory(engine)
     spec = contract.load_spec()
@@ -122,16 +144,20 @@ def build_container(settings: Settings, *, clock: Callable[[], datetime] = utc_n
         nonces=nonces,
         verifier=RequestVerifier(key_registry, nonces, clock=clock, window=window),
         idempotency=Idempotency(uow, clock, timedelta(hours=settings.idempotency_ttl_hours)),
-        message_log=MessageLog(uow, clock, checkpoint_key, settings.checkpoint_interval),
+        message_log=MessageLog(uow, clock, checkpoint_key, settings.checkpoint_interval,
+                               tracer=tracing),
         partner_operations=contract.partner_operations(spec),
+        path_methods=contract.path_methods(spec),
         calendar=WorkingDayCalendar.from_file(settings.calendar_file or None),
         rule_book=load_rule_book(),
         hr_facts=HrFactsRegistry({"canonical": CanonicalHrFacts(
-            requests.Session(), keystore, key_registry, clock,
-            timeout=(3.05, float(settings.hr_query_timeout_seconds)))}),
-        adapters=adapter_registry(settings, keystore, key_registry, clock),
+            session_factory(), keystore, key_registry, clock,
+            timeout=(3.05, float(settings.hr_query_timeout_seconds)))}, tracer=tracing),
+        adapters=adapter_registry(settings, keystore, key_registry, clock,
+                                  session_factory=session_factory),
+        tracing=tracing,
         facts=(facts := FactsRegistry({"canonical": CanonicalFacts(
-            requests.Session(), keystore, key_registry, clock,
+            session_factory(), keystore, key_registry, clock,
             timeout=(3.05, float(settings.hr_query_timeout_seconds)))})),
         measures=MeasurePipeline(catalogue := default_catalogue(), load_measure_rules(catalogue),
                                  facts, DecisionSigner(keystore), uow, clock,
@@ -142,7 +168,7 @@ def build_container(settings: Settings, *, clock: Callable[[], datetime] = utc_n
     container.batch_kinds.register(PayoutResults(uow, clock))
     kit = AdapterKit(adapters=container.adapters, hr_facts=container.hr_facts, keystore=keystore,
                      key_registry=key_registry, uow=uow, clock=clock, settings=settings,
-                     calendar=container.calendar, session_factory=requests.Session,
+                     calendar=container.calendar, session_factory=session_factory,
                      facts=container.facts)
     for package in ADAPTER_PACKAGES:
         package.install(kit)
@@ -170,6 +196,7 @@ def create_app(settings: Settings, container: Container | None = None):
     from .api.validation import validator_map
     from .observability.logging import configure_logging
     from .observability.middleware import ObservedRequests
+    from .observability.tracing import TracedRequests
 
     container = container or build_container(settings)
     container.keystore.ensure_current()
@@ -179,10 +206,13 @@ def create_app(settings: Settings, container: Container | None = None):
         contract.SPEC_FILE,
         strict_validation=True,
         validate_responses=settings.validate_responses,
-        validator_map=validator_map(),
+        validator_map=validator_map(container.tracing),
         swagger_ui_options=SwaggerUIOptions(swagger_ui=True, spec_path="/openapi.json"),
     )
-    app.add_middleware(ObservedRequests, position=MiddlewarePosition.BEFORE_EXCEPTION)  # outermost
+    if container.tracing.enabled:  # outermost: the access log line is written inside the span
+        app.add_middleware(TracedRequests, position=MiddlewarePosition.BEFORE_EXCEPTION,
+                           tracing=container.tracing, routes=contract.routes(contract.load_spec()))
+    app.add_middleware(ObservedRequests, position=MiddlewarePosition.BEFORE_EXCEPTION)
     # Bulk batches stream in and results stream out: served before anything buffers a body.
     app.add_middleware(BulkMiddleware, position=MiddlewarePosition.BEFORE_EXCEPTION, container=container,
                        limits=BulkLimits(max_lines=settings.bulk_max_lines))

@@ -2,16 +2,27 @@
 
 Partners (and the gateway's own integration tests) use it on ``requests``:
 
-    client = PartnerClient("https://gateway.example.gov.cn", SigningKey.from_pem(pem, "hrss-2025"),
+    client = PartnerClient("https://gateway.example.gov.cn/v1", SigningKey.from_pem(pem, "hrss-2025"),
                            gateway_keys=keys_from_jwks(published_jwks))
-    result = client.post("/v1/deferrals", json={...})
+    result = client.post("/deferral-conclusions", json={...})
     result.receipt.signature      # the gateway's signed proof of what it received and answered
+
+The base URL may be given with or without the API's ``/v1`` (the README calls ``…/v1`` the
+gateway's address), and paths with or without it: ``"/v1/whoami"`` and ``"/whoami"`` are the
+same request either way.
 
 Requests are signed by ``GovgateSigningAuth`` (usable on its own as ``requests`` auth): it adds
 Content-Digest over the exact bytes sent, an Idempotency-Key on POST, and a signature with a
 fresh nonce and ``created``. Responses must carry the gateway's signature bound to that
 request, verified against the gateway's published keys; otherwise ``SignatureRejected`` is
-raised and the response is not handed back as if it were trustworthy.
+raised and the response is not handed back as if it were trustworthy. ``ReceiptVerifier`` is
+that check on its own, for a ``requests`` session signed with ``GovgateSigningAuth``:
+
+    receipt = ReceiptVerifier(keys_from_jwks(published_jwks)).verify(response)
+
+A retry with the same Idempotency-Key gets the stored answer (``Idempotency-Replayed: true``)
+whose ``govgate-response`` receipt still names the *first* request; the verifier then checks
+the extra ``govgate-replay`` signature, which binds that answer to the retry (docs/signing.md).
 """
 
 from __future__ import annotations
@@ -21,12 +32,12 @@ import uuid
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from typing import Any
-from urllib.parse import urljoin
 
 import requests
 
 from gateway.errors import Unavailable
 from gateway.signatures import (
+    REQUEST_TAG,
     HttpRequest,
     HttpResponse,
     PublicKeyInfo,
@@ -36,14 +47,28 @@ from gateway.signatures import (
     VerifiedResponse,
     keys_from_jwks,
     static_key_resolver,
+    tagged_label,
 )
 from gateway.signatures.ports import Clock, utc_now
 from gateway.signatures.profile import REPLAY_TAG
 from gateway.signatures.verifier import VerificationWindow
 
 DEFAULT_TIMEOUT = (3.05, 30.0)  # (connect, read) seconds
+API_PREFIX = "/v1"
 JWKS_PATH = "/v1/gateway-keys"  # published unauthenticated, old keys included
 RECEIPT_WINDOW = VerificationWindow()
+
+
+def gateway_url(base_url: str, path: str) -> str:
+    """``path`` under the gateway's API, whether ``base_url`` and ``path`` name ``/v1`` or not.
+    A deployment under its own prefix (``https://host/govgate/v1``) keeps that prefix."""
+    root = base_url.rstrip("/")
+    if root.endswith(API_PREFIX):
+        root = root[: -len(API_PREFIX)]
+    path = "/" + path.lstrip("/")
+    if path != API_PREFIX and not path.startswith(API_PREFIX + "/"):
+        path = API_PREFIX + path
+    return root + path
 
 
 def _new_idempotency_key() -> str:
@@ -107,6 +132,35 @@ class SignedResponse:
         return self.response.json()
 
 
+class ReceiptVerifier:
+    """The gateway's signature on a response, bound to the signed request it answers.
+
+    The request is read back from ``response.request``, so it is checked against exactly the
+    bytes and headers that were sent. Raises ``SignatureRejected`` with the verifier's reason.
+    """
+
+    def __init__(
+        self,
+        gateway_keys: Mapping[str, PublicKeyInfo],
+        *,
+        clock: Clock = utc_now,
+        window: VerificationWindow = RECEIPT_WINDOW,
+    ) -> None:
+        resolver = static_key_resolver(gateway_keys, owner="govgate")
+        self._receipts = ResponseVerifier(resolver, clock=clock, window=window)
+        # A replayed answer's own receipt names the first request; this one binds it to ours.
+        self._replays = ResponseVerifier(resolver, clock=clock, window=window, tag=REPLAY_TAG)
+
+    def verify(self, response: requests.Response, request_label: str | None = None) -> VerifiedResponse:
+        """``request_label`` defaults to the label of the request's ``govgate-request`` signature."""
+        request = as_http_request(response.request)
+        if request_label is None:
+            request_label = tagged_label(request.headers, REQUEST_TAG)
+        replayed = response.headers.get("Idempotency-Replayed") == "true"
+        verifier = self._replays if replayed else self._receipts
+        return verifier.verify(as_http_response(response), request, request_label)
+
+
 class PartnerClient:
     def __init__(
         self,
@@ -119,15 +173,12 @@ class PartnerClient:
         clock: Clock = utc_now,
         window: VerificationWindow = RECEIPT_WINDOW,
     ) -> None:
-        self._base_url = base_url.rstrip("/") + "/"
+        self._base_url = base_url
         self._session = session or requests.Session()
         self._timeout = timeout
         self._signer = RequestSigner(signing_key, clock=clock)
         self._auth = GovgateSigningAuth(self._signer)
-        resolver = static_key_resolver(gateway_keys, owner="govgate")
-        self._receipts = ResponseVerifier(resolver, clock=clock, window=window)
-        # A replayed answer's own receipt names the first request; this one binds it to ours.
-        self._replays = ResponseVerifier(resolver, clock=clock, window=window, tag=REPLAY_TAG)
+        self._receipts = ReceiptVerifier(gateway_keys, clock=clock, window=window)
 
     @classmethod
     def from_published_keys(
@@ -143,7 +194,7 @@ class PartnerClient:
         timeout = options.get("timeout", DEFAULT_TIMEOUT)
         response = _send(
             session.get,
-            urljoin(base_url.rstrip("/") + "/", JWKS_PATH.lstrip("/")),
+            gateway_url(base_url, JWKS_PATH),
             timeout=timeout,
         )
         response.raise_for_status()
@@ -189,17 +240,14 @@ class PartnerClient:
         response = _send(
             self._session.request,
             method.upper(),
-            urljoin(self._base_url, path.lstrip("/")),
+            gateway_url(self._base_url, path),
             data=content,
             params=params,
             headers=fields,
             auth=self._auth,
             timeout=self._timeout,
         )
-        request = as_http_request(response.request)
-        verifier = self._replays if response.headers.get("Idempotency-Replayed") == "true" else self._receipts
-        receipt = verifier.verify(as_http_response(response), request, self._signer.label)
-        return SignedResponse(response, receipt)
+        return SignedResponse(response, self._receipts.verify(response, self._signer.label))
 
 
 def _send(

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -90,6 +91,43 @@ def idiom_of(operations: dict, *, operation_id: str | None = None, path: str | N
     if operation is None and path:
         operation = next((o for o in operations.values() if o.idiom and o.path == path), None)
     return operation.idiom if operation else None
+
+
+def routes(spec: dict) -> dict[str, str]:
+    """operationId → its path template with the servers' base (``/v1/messages/{id}``)."""
+    base = (spec.get("servers") or [{}])[0].get("url", "").rstrip("/")
+    return {operation["operationId"]: base + path for path, path_item in spec.get("paths", {}).items()
+            for method, operation in path_item.items() if method in METHODS}
+# The order methods are listed in an Allow header.
+ALLOW_ORDER = ("GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS")
+
+
+@dataclass(frozen=True)
+class PathMethods:
+    """The methods the contract defines on each path: what a 405's ``Allow`` lists (RFC 9110
+    §15.5.6). HEAD is listed wherever GET is, because the server answers it there."""
+
+    routes: tuple[tuple[re.Pattern, tuple[str, ...]], ...]
+
+    def allowed(self, path: str) -> tuple[str, ...] | None:
+        """The methods of the contract's path ``path`` matches, or None for no such path."""
+        for pattern, methods in self.routes:
+            if pattern.fullmatch(path):
+                return methods
+        return None
+
+
+def path_methods(spec: dict) -> PathMethods:
+    base = (spec.get("servers") or [{}])[0].get("url", "").rstrip("/")
+    routes = []
+    for path, path_item in spec.get("paths", {}).items():
+        methods = {method.upper() for method in path_item if method in METHODS}
+        if "GET" in methods:
+            methods.add("HEAD")
+        literal = re.split(r"\{[^}/]+\}", base + path)
+        pattern = re.compile("[^/]+".join(re.escape(part) for part in literal))
+        routes.append((pattern, tuple(m for m in ALLOW_ORDER if m in methods)))
+    return PathMethods(tuple(routes))
 
 
 def short_operation_id(operation_id: str) -> str:

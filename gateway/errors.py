@@ -11,6 +11,8 @@ place (``gateway.api.problems``), to an RFC 9457 problem with a stable ``type`` 
     ├── Conflict                 409: clashes with what is already stored
     ├── RateLimited              429: carries retry_after seconds
     └── Unavailable              503/504: a partner system or dependency failed; carries retry_after
+        └── StorageUnavailable   503: the database could not take the transaction (full
+                                 disk, page limit, lost connection); nothing of it was kept
 
 A ``reason`` is a lower-case slug that callers may switch on; ``detail`` is for humans and must
 never contain secrets, key material or internal names.
@@ -104,3 +106,11 @@ class Unavailable(GovgateError):
         super().__init__(detail, reason=reason)
         self.retry_after = retry_after
         self.status = status
+
+
+class StorageUnavailable(Unavailable):
+    reason = "storage_unavailable"
+
+    def __init__(self, detail: str = "the gateway cannot store this request now; retry later",
+                 *, retry_after: int = 5) -> None:
+        super().__init__(detail, retry_after=retry_after)

@@ -14,6 +14,7 @@ from functools import cached_property
 from pathlib import Path
 
 PREFIX = "GOVGATE_"
+TRACING_EXPORTERS = ("none", "console", "otlp")
 
 
 class SettingsError(ValueError):
@@ -27,6 +28,13 @@ def _bool(name: str, raw: str) -> bool:
     if lowered in {"0", "false", "no", "off"}:
         return False
     raise SettingsError(f"{PREFIX}{name.upper()} must be true or false, not {raw!r}")
+
+
+def _float(name: str, raw: str) -> float:
+    try:
+        return float(raw)
+    except ValueError:
+        raise SettingsError(f"{PREFIX}{name.upper()} must be a number, not {raw!r}") from None
 
 
 def _int(name: str, raw: str) -> int:
@@ -88,6 +96,17 @@ class Settings:
     # Prometheus multiprocess files of every server and worker process; empty means
     # data_dir/metrics.
     metrics_dir: str = ""
+    # OpenTelemetry traces: "none" (off, the default), "console" (JSON lines on stderr) or "otlp"
+    # (OTLP/HTTP to the endpoint; needs the otlp extra). Root traces are sampled at the ratio; a
+    # caller's traceparent decides for its own trace (parent-based sampling).
+    tracing_exporter: str = "none"
+    tracing_otlp_endpoint: str = "http://127.0.0.1:4318/v1/traces"
+    tracing_otlp_timeout_seconds: int = 10
+    tracing_sample_ratio: float = 1.0
+    tracing_service_name: str = "govgate"
+    # /v1/readyz fails below this much free space on the data directory's (and the SQLite
+    # file's) filesystem, before a full disk starts refusing writes.
+    min_free_disk_mb: int = 100
     extra: Mapping[str, str] = field(default_factory=dict, compare=False, repr=False)
 
     @property
@@ -121,6 +140,8 @@ class Settings:
                 continue
             if f.type in ("int",):
                 values[f.name] = _int(f.name, raw)
+            elif f.type in ("float",):
+                values[f.name] = _float(f.name, raw)
             elif f.type in ("bool",):
                 values[f.name] = _bool(f.name, raw)
             elif f.type in ("Path",):
@@ -146,5 +167,12 @@ class Settings:
             _ = self.trusted_proxy_networks  # parses the list; a bad entry raises
         except ValueError as error:
             raise SettingsError(f"{PREFIX}TRUSTED_PROXIES: {error}") from None
+        if self.tracing_exporter not in TRACING_EXPORTERS:
+            raise SettingsError(f"{PREFIX}TRACING_EXPORTER must be none, console or otlp, "
+                                f"not {self.tracing_exporter!r}")
+        if not 0.0 <= self.tracing_sample_ratio <= 1.0:
+            raise SettingsError(f"{PREFIX}TRACING_SAMPLE_RATIO must be between 0 and 1")
+        if not self.tracing_otlp_endpoint.startswith(("https://", "http://")):
+            raise SettingsError(f"{PREFIX}TRACING_OTLP_ENDPOINT must start with https:// or http://")
         if self.public_base_url and not self.public_base_url.startswith(("https://", "http://")):
             raise SettingsError(f"{PREFIX}PUBLIC_BASE_URL must start with https:// or http://")

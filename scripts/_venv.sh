@@ -15,12 +15,15 @@ if [ -z "$python_bin" ]; then
   echo "govgate needs Python 3.11 or newer (set PYTHON=/path/to/python3.11)" >&2
   exit 1
 fi
-if [ ! -x .venv/bin/python ]; then
-  "$python_bin" -m venv .venv
-fi
 stamp=".venv/.installed-${EXTRAS:-base}"
 if [ ! -f "$stamp" ] || [ pyproject.toml -nt "$stamp" ]; then
+  # The first run installs everything (about 20 s); say so, or it looks hung.
+  echo "govgate: installing into $root/.venv${EXTRAS:+ (extras: $EXTRAS)} - about 20 s the first time ..." >&2
+  if [ ! -x .venv/bin/python ]; then
+    "$python_bin" -m venv .venv
+  fi
   .venv/bin/python -m pip install --quiet --upgrade pip
   .venv/bin/python -m pip install --quiet -e ".${EXTRAS:+[$EXTRAS]}"
   touch "$stamp"
+  echo "govgate: installed" >&2
 fi

@@ -3,7 +3,8 @@
     FORMAT = "bank_frontend"         what a bank partner registers as its ``format``
     validate_settings(settings)      {"lgnnam": the login name the bank's front-end expects}
     install(kit)                     registers the delivery channel (guarantee and subsidy
-                                     decisions), the inbound idiom (loan qualification,
+                                     decisions) with its text rule (GBK: xml.unwritable),
+                                     the inbound idiom (loan qualification,
                                      guarantee review, subsidy claim at POST /v1/bank-frontend)
                                      and its error renderer (RETCOD/ERRMSG replies)
 
@@ -22,6 +23,7 @@ from marshmallow import Schema, ValidationError, fields, validate
 
 from gateway.errors import FieldError, InvalidInput
 
+from . import xml
 from .channel import BankFrontendChannel
 from .inbound import BankFrontendInbound
 
@@ -57,7 +59,8 @@ def install(kit) -> None:
 
     timeout = DeliverySettings.from_settings(kit.settings).timeout
     kit.adapters.register(FORMAT, BankFrontendChannel(kit.keystore.current, timeout=timeout, clock=kit.clock,
-                                                      session_factory=kit.session_factory))
+                                                      session_factory=kit.session_factory),
+                          text_rule=xml.unwritable)
     inbound = BankFrontendInbound(getattr(kit.settings, "max_body_bytes", None) or 1_048_576)
     kit.error_idioms[IDIOM] = inbound.error
     kit.inbound_idioms[IDIOM] = inbound

@@ -164,6 +164,20 @@ def _escape(value: str) -> str:
 
 
 _CONTROL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
+_UNWRITABLE = re.compile("[\x00-\x08\x0b-\x1f\ufffe\uffff]")  # _CONTROL and \r (refused outbound)
+
+
+def unwritable(text: str) -> str | None:
+    """Why ``text`` cannot be written in a package, or None: the bank format's text rule
+    (registered with its channel), checked before a message for a bank is accepted."""
+    bad = _UNWRITABLE.search(text)
+    if bad:
+        return f"holds U+{ord(bad.group()):04X}, which a package cannot carry"
+    try:
+        text.encode("gbk")
+    except UnicodeEncodeError as exc:
+        return f"holds {text[exc.start]!r} (U+{ord(text[exc.start]):04X}), which GBK cannot represent"
+    return None
 
 
 def _refuse_control_characters(info: Fields, blocks: list[tuple[str, Fields]]) -> None:

@@ -27,6 +27,7 @@ from collections.abc import Callable
 
 import requests
 
+from gateway import strict_json
 from gateway.domain.partners import Partner
 from gateway.errors import InvalidInput, Unavailable
 from gateway.queries.ports import HrFacts
@@ -77,7 +78,7 @@ class CodedHrFacts:
                 raise AnswerInvalid(f"status {response.status_code}")
             if content is None:
                 raise AnswerInvalid(f"the answer is larger than {MAX_ANSWER_BYTES} bytes")
-            return facts_from_answer(json.loads(content), citizen_ids, credit_code)
+            return facts_from_answer(strict_json.loads(content), citizen_ids, credit_code)
         except HrRefused as refused:
             raise Unavailable(f"HR system {hr.id}: {refused}", reason=refused.reason,
                               retry_after=refused.retry_after) from None

@@ -3,7 +3,8 @@
     FORMAT = "tax_cfx"                     the format name partners register
     validate_settings(settings) -> dict    src_node, des_node, app, sm2_user_id,
                                            signature_encoding, sm2_keyid (see .settings)
-    install(kit)                           registers a TaxChannel under FORMAT
+    install(kit)                           registers a TaxChannel under FORMAT, with its
+                                           text rule (GBK, XML 1.0 characters: xml.unwritable)
 
 Modules: ``codes`` (message numbers, result codes, business code lists), ``fields`` and
 ``mapping`` (pure translation), ``header`` (HEAD, WorkDate, MsgID, the 9120 answer), ``xml``
@@ -23,13 +24,14 @@ from .channel import FORMAT, TaxChannel
 from .facts import CfxFacts
 from .gateway_key import GatewaySm2Key
 from .settings import SAMPLE_SETTINGS, TaxSettings, validate_settings
+from .xml import unwritable
 
 __all__ = ["FORMAT", "SAMPLE_SETTINGS", "TaxChannel", "TaxSettings", "install",
            "validate_settings"]
 
 
 def install(kit: AdapterKit) -> None:
-    kit.adapters.register(FORMAT, build_channel(kit))
+    kit.adapters.register(FORMAT, build_channel(kit), text_rule=unwritable)
     if kit.facts is not None:  # 86号-6 比对: premiums asked in bulk (.facts)
         kit.facts.register(FORMAT, build_facts(kit))
 

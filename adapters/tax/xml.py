@@ -35,6 +35,19 @@ _NOT_XML_CHAR = re.compile("[^\t\n\r\u0020-\ud7ff\ue000-\ufffd\U00010000-\U0010f
 Node = tuple[str, "str | Iterable[Node]"]
 
 
+def unwritable(text: str) -> str | None:
+    """Why ``text`` cannot be written in a CFX document, or None: the tax format's text rule
+    (registered with its channel), checked before a message for tax is accepted."""
+    bad = _NOT_XML_CHAR.search(text)
+    if bad:
+        return f"holds U+{ord(bad.group()):04X}, which XML 1.0 cannot carry"
+    try:
+        text.encode("gbk")
+    except UnicodeEncodeError as exc:
+        return f"holds {text[exc.start]!r} (U+{ord(text[exc.start]):04X}), which GBK cannot represent"
+    return None
+
+
 def render(root: Node) -> bytes:
     """GBK bytes of the declaration and ``root``; raises ``CfxRejected`` (cfx_not_gbk,
     cfx_field_invalid) for text that cannot travel."""

@@ -1,7 +1,12 @@
-"""ASGI middleware that runs before connexion: request ids and the body size limit.
+"""ASGI middleware that runs before connexion: request ids, the path check and the body limit.
 
 The body is read in full here (bounded by ``max_body_bytes``) and replayed downstream, so that
 signature verification can hash exactly the bytes connexion will validate.
+
+A path holding a control character (``%0A``, ``%00``, …) is refused here, before routing: no
+identifier in the contract can hold one, and the routers disagree on them (Starlette's mount
+pattern stops at a newline, werkzeug's does not), so such a path reached a handler with no
+operation context.
 """
 
 from __future__ import annotations
@@ -62,6 +67,11 @@ class RequestContextMiddleware:
             await send(message)
 
         try:
+            if _has_control_character(scope.get("path", "")):
+                await send_problem(send_with_id, 400, "path_invalid",
+                                   "the path must not contain control characters", request_id,
+                                   render=idiom_renderer(scope, self.container))
+                return
             body = await self._read_body(scope, receive, send_with_id, request_id)
             if body is None:
                 return
@@ -102,6 +112,11 @@ class RequestContextMiddleware:
         await send_problem(send, 413, "body_too_large",
                            f"request bodies are limited to {self.max_body_bytes} bytes", request_id,
                            render=idiom_renderer(scope, self.container))
+
+
+def _has_control_character(path: str) -> bool:
+    """C0 and C1 controls and DEL (Unicode category Cc), as the decoded path holds them."""
+    return any(ord(ch) < 0x20 or 0x7F <= ord(ch) < 0xA0 for ch in path)
 
 
 def _replay(body: bytes, receive: Receive) -> Receive:

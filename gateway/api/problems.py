@@ -134,10 +134,22 @@ def http_error(request: ConnexionRequest, exc: HTTPException) -> ConnexionRespon
     status = exc.status_code
     reasons = {404: "route_not_found", 405: "method_not_allowed"}
     detail = {404: "no such endpoint; see /v1/openapi.json", 405: "this endpoint does not accept that method"}
+    headers = dict(exc.headers or {})
+    allowed = _allowed(request) if status == 405 else None
+    if allowed is not None:  # else (the spec and UI routes) werkzeug's list is right
+        headers = {k: v for k, v in headers.items() if k.lower() != "allow"}
+        headers["Allow"] = ", ".join(allowed)
     return _answer(
         request, status, reasons.get(status, "http_error"),
-        detail.get(status, KINDS.get(status, KINDS[400])[1]), headers=dict(exc.headers or {}),
+        detail.get(status, KINDS.get(status, KINDS[400])[1]), headers=headers,
     )
+
+
+def _allowed(request: ConnexionRequest) -> tuple[str, ...] | None:
+    """The contract's methods for the path: werkzeug's own list names one route's methods only
+    (each operation is a route of its own), so it said ``HEAD, GET`` where POST exists too."""
+    container = request.scope.get("govgate.container")
+    return container.path_methods.allowed(request.scope.get("path", "")) if container else None
 
 
 def unexpected(request: ConnexionRequest, exc: Exception) -> ConnexionResponse:

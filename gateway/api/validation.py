@@ -6,14 +6,16 @@ Pointers are rooted in the request viewed as one document: ``/body/...`` for bod
 
 from __future__ import annotations
 
-import json
+import re
 
 from connexion.datastructures import MediaTypeDict
 from connexion.exceptions import BadRequestProblem, ExtraParameterProblem
 from connexion.lifecycle import ConnexionRequest
 from connexion.validators import VALIDATOR_MAP, JSONRequestBodyValidator, ParameterValidator
 
+from .. import strict_json
 from ..errors import FieldError, InvalidInput
+from ..observability.spans import NO_TRACING, Tracer
 
 MAX_ERRORS = 50
 
@@ -26,8 +28,18 @@ def _pointer(root: str, path) -> str:
     return root + "".join("/" + _escape(p) for p in path)
 
 
+def out_of_range(error) -> bool:
+    """A string of the right form (its schema's ``x-govgate-form``) that the schema's
+    ``pattern`` refuses: beyond the range the pattern bounds, e.g. a date in the year 0000."""
+    form = error.schema.get("x-govgate-form") if isinstance(error.schema, dict) else None
+    return (error.validator == "pattern" and form is not None and isinstance(error.instance, str)
+            and re.fullmatch(form, error.instance) is not None)
+
+
 def _field_errors(error) -> list[FieldError]:
     base = list(error.absolute_path)
+    if out_of_range(error):
+        return [FieldError(_pointer("/body", base), f"outside the range: {error.schema['x-govgate-range']}")]
     if error.validator == "required":
         instance = error.instance if isinstance(error.instance, dict) else {}
         return [
@@ -45,33 +57,36 @@ def _field_errors(error) -> list[FieldError]:
     return [FieldError(_pointer("/body", base), error.message[:300])]
 
 
-def _has_nul(value) -> bool:
-    if isinstance(value, str):
-        return "\x00" in value
-    if isinstance(value, dict):
-        return any(_has_nul(k) or _has_nul(v) for k, v in value.items())
-    if isinstance(value, list):
-        return any(_has_nul(v) for v in value)
-    return False
+# Content rules (the text itself cannot be stored or carried) are 422; the rest of what
+# ``strict_json`` refuses is a malformed request, 400.
+_CONTENT_REASONS = {"invalid_unicode": 422, "nul_character": 422}
+
+
+def parse_body(raw: bytes):
+    """The JSON body, read strictly (``gateway.strict_json``); ``InvalidInput`` when refused."""
+    try:
+        return strict_json.loads(raw)
+    except strict_json.JsonRefused as refused:
+        raise InvalidInput(
+            refused.detail, reason=refused.reason, status=_CONTENT_REASONS.get(refused.reason, 400),
+            errors=[FieldError("/body" + pointer, detail) for pointer, detail in refused.pointers],
+            pointers_absolute=True,
+        ) from None
 
 
 class PointingJSONBodyValidator(JSONRequestBodyValidator):
+    tracer: Tracer = NO_TRACING  # validator_map gives a subclass the container's
+
+    async def wrap_receive(self, receive, *, scope):
+        """Parse and check the body against the contract: the request's ``govgate.validate`` stage."""
+        with self.tracer.span("govgate.validate"):
+            return await super().wrap_receive(receive, scope=scope)
+
     async def _parse(self, stream, scope):
         raw = b"".join([chunk async for chunk in stream])
         if not raw:
             return None
-        try:
-            parsed = json.loads(raw.decode(self._encoding))
-        except (UnicodeDecodeError, json.JSONDecodeError) as exc:
-            where = f" at line {exc.lineno} column {exc.colno}" if hasattr(exc, "lineno") else ""
-            raise InvalidInput(
-                f"the body is not valid JSON{where}", reason="malformed_json", status=400
-            ) from None
-        if b"\\u0000" in raw and _has_nul(parsed):  # no database text column can hold NUL
-            # Well-formed JSON whose content no text column can hold: 422, like other content rules.
-            raise InvalidInput("strings must not contain NUL (\\u0000) characters",
-                               reason="nul_character", status=422)
-        return parsed
+        return parse_body(raw)
 
     def _validate(self, body):
         if body is None:
@@ -79,12 +94,18 @@ class PointingJSONBodyValidator(JSONRequestBodyValidator):
                 raise InvalidInput("the request needs a JSON body", reason="body_missing", status=400)
             return None
         errors: list[FieldError] = []
+        only_out_of_range = True
         for error in self._validator.iter_errors(body):
             errors.extend(_field_errors(error))
+            only_out_of_range = only_out_of_range and out_of_range(error)
             if len(errors) >= MAX_ERRORS:
                 break
         if errors:
             errors.sort(key=lambda f: f.pointer)
+            if only_out_of_range:  # well-formed values beyond a published bound: content, 422
+                raise InvalidInput("a value lies outside the range the contract allows",
+                                   reason="out_of_range", errors=errors, status=422,
+                                   pointers_absolute=True)
             raise InvalidInput(
                 "the body does not match the contract", reason="schema_violation",
                 errors=errors, status=400, pointers_absolute=True,
@@ -123,10 +144,11 @@ class PointingParameterValidator(ParameterValidator):
             )
 
 
-def validator_map() -> dict:
+def validator_map(tracer: Tracer = NO_TRACING) -> dict:
     validators = dict(VALIDATOR_MAP)
     body = MediaTypeDict(dict(VALIDATOR_MAP["body"]))
-    body["*/*json"] = PointingJSONBodyValidator
+    body["*/*json"] = (PointingJSONBodyValidator if tracer is NO_TRACING else
+                       type("TracedJSONBodyValidator", (PointingJSONBodyValidator,), {"tracer": tracer}))
     validators["body"] = body
     validators["parameter"] = PointingParameterValidator
     return validators

@@ -42,6 +42,7 @@ OPTION_FOR_FIELD = {
     "/division_code": "--division",
     "/endpoint_url": "--endpoint",
     "/format": "--format",
+    "/format_settings": "--format-settings",
     "/keyid": "--keyid",
     "/not_before": "--not-before",
     "/not_after": "--not-after",

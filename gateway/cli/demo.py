@@ -6,6 +6,7 @@ embedded default (SQLite) in a fresh directory, so it behaves the same on every 
 
 from __future__ import annotations
 
+import shutil
 import signal
 import tempfile
 import threading
@@ -15,6 +16,10 @@ from pathlib import Path
 import click
 
 from .session import CliSession
+
+
+def _stop_on_sigterm(signum, frame) -> None:
+    raise KeyboardInterrupt  # so the cleanup in ``finally`` runs, as after Ctrl-C
 
 
 def wait_for_interrupt() -> None:
@@ -36,8 +41,9 @@ def wait_for_interrupt() -> None:
                    "print how to call them.")
 @click.option("--data-dir", "demo_dir", type=click.Path(file_okay=False, path_type=Path),
               default=None,
-              help="A fresh directory for the demo's database and keys (default: a new "
-                   "temporary directory; also taken from govgate's global --data-dir).")
+              help="A fresh directory for the demo's database and keys, kept afterwards (default: "
+                   "a new temporary directory, removed when the demo ends; also taken from "
+                   "govgate's global --data-dir).")
 @click.option("--port", type=click.IntRange(0, 65535), default=0,
               help="Loopback port for the gateway (default: any free port).")
 @click.option("--json", "as_json", is_flag=True,
@@ -58,19 +64,27 @@ def demo(session: CliSession, keep: bool, demo_dir: Path | None, port: int,
     warnings.filterwarnings("ignore", message="Using `httpx` with `starlette.testclient`")
     from ..demo import Demo, display_for  # imported late: the demo package is large
 
-    directory = (demo_dir or session.overrides.get("data_dir")
-                 or Path(tempfile.mkdtemp(prefix="govgate-demo-")))
+    given = demo_dir or session.overrides.get("data_dir")
+    # A directory we made holds the partners' private keys: it goes when the demo does.
+    scratch = None if given else Path(tempfile.mkdtemp(prefix="govgate-demo-"))
+    directory = Path(given) if given else scratch
     display = display_for(as_json)
-    run = Demo(Path(directory), display, port=port)
+    previous = signal.signal(signal.SIGTERM, _stop_on_sigterm)
     try:
-        summary = run.play()
-        if keep:
-            display.keep(run.running())
-            wait_for_interrupt()
-            if not as_json:
-                click.echo("stopping the demo")
+        run = Demo(directory, display, port=port)
+        try:
+            summary = run.play()
+            if keep:
+                display.keep(run.running())
+                wait_for_interrupt()
+                if not as_json:
+                    click.echo("stopping the demo")
+        finally:
+            display.finish()
+            run.stop()
     finally:
-        display.finish()
-        run.stop()
+        signal.signal(signal.SIGTERM, previous)
+        if scratch is not None:
+            shutil.rmtree(scratch, ignore_errors=True)
     if not summary["ok"]:
         raise click.exceptions.Exit(1)

@@ -2,15 +2,48 @@
 
 from __future__ import annotations
 
+import json
+
 import click
 
 from ..api.admin import present
+from ..bootstrap import partner_formats
 from ..domain.partners import CANONICAL_FORMAT, PartnerStatus, Role
 from .output import emit_json, next_page_hint, record, table
 from .params import json_option, limit_options
 from .session import CliSession
 
 ROLES = click.Choice([r.value for r in Role])
+FORMATS = click.Choice(list(partner_formats()))
+# click keeps a paragraph that starts with \b as written, one format a line.
+FORMATS_EPILOG = "\b\nFormats (--format):\n" + "\n".join(
+    f"  {name:<14} {summary}" for name, summary in partner_formats().items())
+
+
+class FormatSettings(click.ParamType):
+    """A JSON object given inline, or read from a file as ``@FILE``."""
+
+    name = "JSON|@FILE"
+
+    def convert(self, value, param, ctx):
+        if isinstance(value, dict):
+            return value
+        try:
+            if value.startswith("@"):
+                with open(value[1:], encoding="utf-8") as file:
+                    value = file.read()
+            loaded = json.loads(value)
+        except OSError as exc:
+            self.fail(f"cannot read {value[1:]}: {exc.strerror}", param, ctx)
+        except ValueError as exc:
+            self.fail(f"not JSON: {exc}", param, ctx)
+        if not isinstance(loaded, dict):
+            self.fail("must be a JSON object", param, ctx)
+        return loaded
+
+
+FORMAT_SETTINGS_HELP = ("What the format's adapter needs, as a JSON object or @FILE "
+                        "(e.g. tax_cfx: src_node, des_node, app; bank_frontend: lgnnam).")
 
 PARTNER_FIELDS = [
     ("id", "id"),
@@ -37,7 +70,7 @@ def partners() -> None:
     """Partner agencies and institutions (identified by unified social credit code)."""
 
 
-@partners.command()
+@partners.command(epilog=FORMATS_EPILOG)
 @click.option(
     "--id", "partner_id", required=True, help="Unified social credit code (18 characters)."
 )
@@ -57,13 +90,16 @@ def partners() -> None:
 @click.option(
     "--format",
     "format_",
+    type=FORMATS,
     default=CANONICAL_FORMAT,
     show_default=True,
-    help="Message format the partner speaks.",
+    help="Message format the partner speaks (listed below).",
 )
+@click.option("--format-settings", type=FormatSettings(), default=None, help=FORMAT_SETTINGS_HELP)
 @json_option
 @click.pass_obj
-def add(session: CliSession, partner_id, name, roles, division, endpoint, format_, as_json):
+def add(session: CliSession, partner_id, name, roles, division, endpoint, format_, format_settings,
+        as_json):
     """Register a partner."""
     fields = {
         "id": partner_id,
@@ -73,6 +109,8 @@ def add(session: CliSession, partner_id, name, roles, division, endpoint, format
         "endpoint_url": endpoint,
         "format": format_,
     }
+    if format_settings is not None:
+        fields["format_settings"] = format_settings
     registry = session.container().partners
     partner = session.run(
         "partner.create",
@@ -131,7 +169,7 @@ def show(session: CliSession, partner_id, as_json):
     show_partner(present.partner(partner), as_json)
 
 
-@partners.command()
+@partners.command(epilog=FORMATS_EPILOG)
 @click.argument("partner_id")
 @click.option("--name", default=None)
 @click.option(
@@ -143,10 +181,12 @@ def show(session: CliSession, partner_id, as_json):
 )
 @click.option("--division", default=None, help="Division code (GB/T 2260).")
 @click.option("--endpoint", default=None, help="Delivery URL.")
-@click.option("--format", "format_", default=None, help="Message format.")
+@click.option("--format", "format_", type=FORMATS, default=None, help="Message format (listed below).")
+@click.option("--format-settings", type=FormatSettings(), default=None, help=FORMAT_SETTINGS_HELP)
 @json_option
 @click.pass_obj
-def update(session: CliSession, partner_id, name, roles, division, endpoint, format_, as_json):
+def update(session: CliSession, partner_id, name, roles, division, endpoint, format_, format_settings,
+           as_json):
     """Change a partner's details (only the options given)."""
     changes = {
         key: value
@@ -156,13 +196,14 @@ def update(session: CliSession, partner_id, name, roles, division, endpoint, for
             ("division_code", division),
             ("endpoint_url", endpoint),
             ("format", format_),
+            ("format_settings", format_settings),
         ]
         if value is not None
     }
     if not changes:
         raise click.UsageError(
             "nothing to change: give at least one of --name, --role, "
-            "--division, --endpoint, --format"
+            "--division, --endpoint, --format, --format-settings"
         )
     registry = session.container().partners
     partner = session.run(

@@ -7,8 +7,12 @@ Worker processes build their own app from the environment (``bootstrap.asgi_app`
 from __future__ import annotations
 
 import os
+import shlex
+import sys
+from pathlib import Path
 
 import click
+from sqlalchemy.engine import make_url
 
 from ..observability import metrics
 from ..observability.logging import configure_logging
@@ -28,6 +32,24 @@ def child_environment(settings: Settings) -> dict[str, str]:
     if settings.database_url:
         env["DATABASE_URL"] = settings.database_url
     return {PREFIX + name: value for name, value in env.items()}
+
+
+def govgate_command() -> list[str]:
+    """How to run this same govgate from any directory: the script next to this interpreter
+    (a venv's ``bin/``, often not on PATH), else ``python -m gateway.cli`` with this interpreter."""
+    beside = Path(sys.executable).parent / "govgate"
+    if beside.is_file() and os.access(beside, os.X_OK):
+        return [str(beside.absolute())]
+    return [str(Path(sys.executable).absolute()), "-m", "gateway.cli"]
+
+
+def first_token_command(settings: Settings) -> str:
+    """The full ``admin-token create`` line for this server's database, pasteable anywhere.
+    A database URL's password is masked: it belongs in GOVGATE_DATABASE_URL, not in a log."""
+    words = govgate_command() + ["--data-dir", str(settings.data_dir.resolve())]
+    if settings.database_url:
+        words += ["--database-url", make_url(settings.database_url).render_as_string(hide_password=True)]
+    return shlex.join(words) + " admin-token create --name <who> --role admin"
 
 
 def listen_url(settings: Settings) -> str:
@@ -90,7 +112,7 @@ def serve(session: CliSession, host, port, workers, run_migrations) -> None:
     if not has_tokens:
         click.echo(
             "no admin token exists yet; create the first one with:\n"
-            "  govgate admin-token create --name <who> --role admin"
+            f"  {first_token_command(settings)}"
         )
     uvicorn.run(
         "gateway.bootstrap:asgi_app",

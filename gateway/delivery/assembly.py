@@ -16,8 +16,12 @@ Settings read (with these defaults while they are not yet fields of ``Settings``
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 
+import requests
+
+from ..observability.spans import NO_TRACING
 from .backoff import RetryPolicy
 from .canonical import CanonicalChannel
 from .registry import AdapterRegistry
@@ -43,11 +47,12 @@ class DeliverySettings:
         return (min(3.05, self.timeout_seconds), self.timeout_seconds)
 
 
-def adapter_registry(settings, keystore, key_registry, clock) -> AdapterRegistry:
+def adapter_registry(settings, keystore, key_registry, clock, *,
+                     session_factory: Callable[[], requests.Session] = requests.Session) -> AdapterRegistry:
     """The registry with the canonical channel; adapters register more formats on it."""
     delivery = DeliverySettings.from_settings(settings)
-    return AdapterRegistry(CanonicalChannel(keystore.current, key_registry,
-                                            timeout=delivery.timeout, clock=clock))
+    return AdapterRegistry(CanonicalChannel(keystore.current, key_registry, timeout=delivery.timeout,
+                                            clock=clock, session_factory=session_factory))
 
 
 def container_adapters(container) -> AdapterRegistry:
@@ -63,4 +68,5 @@ def delivery_worker(container, *, worker_id: str | None = None) -> DeliveryWorke
     delivery = DeliverySettings.from_settings(container.settings)
     return DeliveryWorker(container.uow, container.clock, container_adapters(container),
                           container.message_log, RetryPolicy.from_settings(container.settings),
-                          lease_seconds=delivery.lease_seconds, worker_id=worker_id)
+                          lease_seconds=delivery.lease_seconds, worker_id=worker_id,
+                          tracer=getattr(container, "tracing", NO_TRACING))

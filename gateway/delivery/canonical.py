@@ -1,4 +1,5 @@
 """The canonical channel: the gateway's own JSON format over HTTP(S), signed both ways.
+Recipients implement openapi/partners/canonical-recipient.yaml.
 
 Path convention: a message of kind ``K`` goes to ``POST <endpoint_url>/messages/K`` (the
 partner's registered ``endpoint_url`` with any trailing slash removed). The body is::

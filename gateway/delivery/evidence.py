@@ -19,9 +19,9 @@ is named by the ``keyid`` in ``response_signature_input``; registered keys never
 from __future__ import annotations
 
 import base64
-import json
 from typing import Any
 
+from .. import strict_json
 from ..evidence.chain import Direction, MessageRecord
 from ..signatures import HttpRequest, HttpResponse, SignatureFields, VerifiedResponse
 
@@ -90,6 +90,6 @@ def _b64(data: bytes) -> str:
 
 def _json_or_none(body: bytes) -> Any:
     try:
-        return json.loads(body) if body else None
+        return strict_json.loads(body) if body else None  # bounded: never a RecursionError
     except ValueError:
         return None

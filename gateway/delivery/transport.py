@@ -51,5 +51,5 @@ class HttpTransport:
         except requests.ConnectionError as exc:
             raise Retryable(f"{who} could not be reached", reason="recipient_unreachable") from exc
         except requests.RequestException as exc:
-            raise NonRetryable(f"the request could not be sent: {type(exc).__name__}",
-                               reason="recipient_endpoint_invalid") from exc
+            raise NonRetryable(f"the exchange with {who} failed before a usable answer was read "
+                               "(check its registered endpoint)", reason="recipient_endpoint_invalid") from exc

@@ -26,6 +26,7 @@ from datetime import datetime, timedelta
 
 from ..domain.partners import Partner
 from ..observability import metrics
+from ..observability.spans import NO_TRACING, Span, Tracer
 from ..storage.delivery_repositories import DEAD, DELIVERED, FAILED, Lease
 from .backoff import RetryPolicy
 from .errors import DeliveryError, NonRetryable, Retryable
@@ -45,6 +46,14 @@ def _format(job: Job) -> str:
     return job.partner.format if job.partner is not None else "unknown"
 
 
+def _attributes(job: Job) -> dict:
+    """Of the delivery span: ids, kind and attempt - never the payload."""
+    return {"govgate.message_id": job.message.message_id, "govgate.message.kind": job.message.kind,
+            "govgate.partner_id": job.partner.id if job.partner is not None else "unknown",
+            "govgate.partner.format": _format(job), "govgate.delivery.id": job.lease.delivery_id,
+            "govgate.delivery.attempt": job.attempt}
+
+
 @dataclass(frozen=True)
 class Job:
     lease: Lease
@@ -59,8 +68,9 @@ class Job:
 class DeliveryWorker:
     def __init__(self, uow_factory, clock: Callable[[], datetime], channels: AdapterRegistry,
                  message_log, policy: RetryPolicy, *, lease_seconds: float = 60.0,
-                 worker_id: str | None = None) -> None:
+                 worker_id: str | None = None, tracer: Tracer = NO_TRACING) -> None:
         self._uow = uow_factory
+        self._tracer = tracer
         self._clock = clock
         self._channels = channels
         self._message_log = message_log
@@ -82,22 +92,29 @@ class DeliveryWorker:
         return Job(Lease(delivery.id, self.worker_id, delivery.attempts), message, partner)
 
     def attempt(self, job: Job) -> str | None:
-        """Deliver ``job`` and record the outcome: the new state, or None if the lease was lost."""
+        """Deliver ``job`` and record the outcome: the new state, or None if the lease was lost.
+        Each attempt is a trace of its own (the recipient's call and the evidence inside it)."""
         started = time.perf_counter()
-        state = self._attempt(job)
+        with self._tracer.span("govgate.delivery", _attributes(job)) as span:
+            state = self._attempt(job, span)
+            span.set_attribute("govgate.delivery.outcome", state or "lease_lost")
         seconds = time.perf_counter() - started
         metrics.delivery_attempted(_format(job), state or "lease_lost", seconds)
         return state
 
-    def _attempt(self, job: Job) -> str | None:
+    def _attempt(self, job: Job, span: Span) -> str | None:
         try:
             acknowledgement = self._deliver(job)
         except DeliveryError as error:
+            span.fail(error.reason)
             return self._record_failure(job, error)
-        except Exception as error:  # a bug in a channel must not kill the worker; retry it
+        except Exception:  # a bug in a channel must not kill the worker; retry it
             log.exception("delivery %s: unexpected error", job.lease.delivery_id)
-            return self._record_failure(job, Retryable(f"internal error: {type(error).__name__}",
-                                                       reason="internal_error"))
+            span.fail("internal_error")
+            # The sender reads this in GET /v1/messages/{id}: no exception names, only the log's key.
+            return self._record_failure(job, Retryable(
+                f"the gateway failed internally on this attempt; operators find it in the log "
+                f"under delivery {job.lease.delivery_id}", reason="internal_error"))
         return self._record_delivery(job, acknowledgement)
 
     def _deliver(self, job: Job) -> Acknowledgement:

@@ -11,12 +11,21 @@ died is taken over once its lease has passed.
 from __future__ import annotations
 
 import hashlib
+import re
 from dataclasses import dataclass
 from datetime import timedelta
 
 from ..errors import Conflict, InvalidInput
 
 LEASE = timedelta(seconds=60)
+
+# The header's one pattern, the same string as the contract's ``IdempotencyKey`` schema
+# (openapi/components/exchange.yaml; a test holds them equal): 1 to 255 visible ASCII
+# characters, bare (no spaces) or as an RFC 8941 sf-string (quoted; spaces allowed inside).
+# ``"`` and ``\`` are left out, so no escape needs undoing; 255 is the stored column's width.
+KEY_PATTERN = r'^(?:[!#-\[\]-~]{1,255}|"[ !#-\[\]-~]{1,255}")$'
+MAX_KEY_LENGTH = 255
+_KEY = re.compile(KEY_PATTERN)
 
 
 class IdempotencyKeyReused(InvalidInput):
@@ -34,6 +43,14 @@ class StoredResponse:
     status: int
     headers: list[tuple[str, str]]
     body: bytes
+
+
+def parse_key(raw: str | None) -> str | None:
+    """The key an ``Idempotency-Key`` field value carries, or None when it does not match."""
+    value = (raw or "").strip(" \t")
+    if not _KEY.fullmatch(value):
+        return None
+    return value[1:-1] if value[0] == '"' else value
 
 
 def request_digest(body: bytes) -> str:

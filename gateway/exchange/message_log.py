@@ -17,25 +17,32 @@ from ..evidence.checkpoint import Checkpoint, checkpoint_due, sign_checkpoint
 from ..evidence.keys import GatewayKeys
 from ..evidence.verify import LogReport, verify_log
 from ..observability import metrics
+from ..observability.spans import NO_TRACING, Tracer
 
 # () -> (kid, Ed25519PrivateKey): the gateway's current signing key.
 CheckpointKey = Callable[[], tuple]
 
 
 class MessageLog:
-    def __init__(self, uow_factory, clock, checkpoint_key: CheckpointKey, interval: int) -> None:
+    def __init__(self, uow_factory, clock, checkpoint_key: CheckpointKey, interval: int, *,
+                 tracer: Tracer = NO_TRACING) -> None:
         self._uow = uow_factory
+        self._tracer = tracer
         self._clock = clock
         self._checkpoint_key = checkpoint_key
         self.interval = interval
 
     def append(self, uow, record: chain.MessageRecord) -> chain.LogEntry:
         """Append ``record`` inside ``uow``'s transaction; sign a checkpoint when one is due."""
-        head, last_checkpoint = uow.message_log.lock_head()
-        entry = chain.append(head, record)
-        uow.message_log.append(entry, chain.record_digest(entry.seq, entry.record))
-        if checkpoint_due(entry.seq, last_checkpoint, self.interval):
-            self._sign(uow, chain.ChainHead(entry.seq, entry.entry_hash))
+        with self._tracer.span("govgate.evidence", {"govgate.message_id": record.message_id,
+                                                    "govgate.evidence.direction": record.direction}) as span:
+            head, last_checkpoint = uow.message_log.lock_head()
+            entry = chain.append(head, record)
+            uow.message_log.append(entry, chain.record_digest(entry.seq, entry.record))
+            span.set_attribute("govgate.evidence.seq", entry.seq)
+            if checkpoint_due(entry.seq, last_checkpoint, self.interval):
+                self._sign(uow, chain.ChainHead(entry.seq, entry.entry_hash))
+                span.set_attribute("govgate.evidence.checkpoint", True)
         metrics.evidence_appended(record.direction)
         return entry
 

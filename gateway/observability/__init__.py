@@ -1,4 +1,4 @@
-"""Operability: health and readiness probes, Prometheus metrics, structured JSON logs.
+"""Operability: health and readiness probes, Prometheus metrics, structured JSON logs, traces.
 
     metrics     the metric set (built once per process), recorders the other layers call, the
                 /metrics exposition, and multiprocess mode (one directory shared by every
@@ -7,4 +7,7 @@
                 message ids from context variables, secrets and bodies kept out
     middleware  ``ObservedRequests``: request count, latency and one log line per request
     health      the handlers of /healthz, /readyz and /metrics
+    spans       the tracing port the services and edges call (``Tracer``, ``NO_TRACING``)
+    tracing     its OpenTelemetry implementation: ``build_tracing(settings)``, the SERVER span
+                middleware, ``TracedSession`` for calls to partners (docs/observability.md)
 """

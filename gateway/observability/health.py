@@ -2,14 +2,19 @@
 
     /healthz   the process answers; touches nothing else (a liveness probe must not fail
                because the database did, or every replica would be restarted at once)
-    /readyz    database answers SELECT 1, schema at the newest migration, signing key loads;
-               503 problem+json naming each failing check otherwise
+    /readyz    database answers SELECT 1, schema at the newest migration, signing key loads,
+               the database takes a write (rolled back: storage/probe.py), the data disk has
+               more free space than ``min_free_disk_mb``; 503 problem+json naming each
+               failing check otherwise
     /metrics   Prometheus text format of every process sharing the metrics directory
 """
 
 from __future__ import annotations
 
 import logging
+import os
+import shutil
+from pathlib import Path
 
 from connexion.lifecycle import ConnexionResponse
 from sqlalchemy import text
@@ -20,6 +25,7 @@ from ..api.admin.present import ok
 from ..keystore import GatewayKeyStore
 from ..storage import migrate
 from ..storage.delivery_repositories import STATES
+from ..storage.probe import probe_write
 from . import metrics
 
 log = logging.getLogger("govgate.health")
@@ -69,7 +75,35 @@ def _keys(c) -> None:
     GatewayKeyStore(settings.effective_key_dir, passphrase=passphrase).current()
 
 
-CHECKS = {"database": _database, "migrations": _migrations, "keys": _keys}
+def _database_writable(c) -> None:
+    probe_write(c.uow)
+
+
+def _disk_space(c) -> None:
+    floor = c.settings.min_free_disk_mb * 1024 * 1024
+    for path in _data_filesystems(c):
+        if shutil.disk_usage(path).free < floor:
+            raise errors.Unavailable(f"less than {c.settings.min_free_disk_mb} MB free",
+                                     reason="disk_space_low")
+
+
+def _data_filesystems(c) -> list[Path]:
+    """The data directory, and the SQLite file's directory when it lies elsewhere: one path
+    per filesystem."""
+    paths = [c.settings.data_dir]
+    if c.engine.dialect.name == "sqlite" and c.engine.url.database not in (None, "", ":memory:"):
+        paths.append(Path(c.engine.url.database).parent)
+    seen, found = set(), []
+    for path in paths:
+        device = os.stat(path).st_dev
+        if device not in seen:
+            seen.add(device)
+            found.append(path)
+    return found
+
+
+CHECKS = {"database": _database, "migrations": _migrations, "keys": _keys,
+          "database_writable": _database_writable, "disk_space": _disk_space}
 
 
 def _outcome(name: str, check, c) -> str:

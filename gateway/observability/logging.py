@@ -3,13 +3,14 @@
     {"time": "2026-03-02T09:00:00.123Z", "level": "INFO", "logger": "govgate.http",
      "message": "POST /v1/deferral-conclusions 201", "request_id": "…", "partner_id": "…",
      "message_id": "…", "operation": "submit_deferral_conclusion", "status": 201,
-     "duration_ms": 12.3}
+     "duration_ms": 12.3, "trace_id": "4bf92f3577b34da6a3ce929d0e0e4736",
+     "span_id": "00f067aa0ba902b7"}
 
 ``configure_logging(settings)`` installs one handler on the root logger (again: it is replaced
 in place, so calling it from the CLI and from ``create_app`` is safe). Every record passes two
 filters first: ``ContextFilter`` adds the request, partner and message ids from context
-variables, and ``Redactor`` drops attributes that could carry a body, a header or a secret and
-masks bearer tokens, admin token secrets, signature values, PEM blocks and the key passphrase
+variables (and, while a span is current, its trace and span ids), and ``Redactor`` drops
+attributes that could carry a body, a header or a secret and masks bearer tokens, admin token secrets, signature values, PEM blocks and the key passphrase
 in the message text. Request and message bodies are never logged by the gateway; the redactor
 is the second line of defence, not the first.
 """
@@ -24,10 +25,12 @@ from datetime import UTC, datetime
 
 from ..settings import PREFIX, SettingsError
 from .context import message_id_var, partner_id_var
+from .tracing import current_ids
 
 HANDLER_NAME = "govgate"
 FORMATS = ("json", "text")
-FIELDS = ("request_id", "partner_id", "message_id", "operation", "status", "duration_ms")
+FIELDS = ("request_id", "partner_id", "message_id", "operation", "status", "duration_ms",
+          "trace_id", "span_id")
 TEXT_FORMAT = "%(asctime)s %(levelname)s %(name)s [%(request_id)s]: %(message)s"
 
 # Attributes a record must not carry (names given through ``extra=`` anywhere in the code).
@@ -46,7 +49,8 @@ _STANDARD_ATTRIBUTES = set(vars(logging.makeLogRecord({}))) | {"message", "ascti
 
 
 class ContextFilter(logging.Filter):
-    """Adds request_id, partner_id and message_id unless the call passed them itself."""
+    """Adds request_id, partner_id and message_id unless the call passed them itself, and the
+    trace_id and span_id of the current span (when tracing is on and a span is current)."""
 
     def filter(self, record: logging.LogRecord) -> bool:
         from ..api.middleware import request_id_var  # the HTTP edge owns the request id
@@ -55,6 +59,9 @@ class ContextFilter(logging.Filter):
                           ("message_id", message_id_var)):
             if getattr(record, name, None) is None:
                 setattr(record, name, var.get())
+        ids = current_ids()
+        if ids is not None and getattr(record, "trace_id", None) is None:
+            record.trace_id, record.span_id = ids
         return True
 
 

@@ -67,6 +67,10 @@ def _build() -> MetricSet:
     from prometheus_client import Counter, Histogram, values
 
     multiprocess = values.ValueClass is not values.MutexValue
+    if multiprocess:  # before the first metric: files a full disk cannot crash (metric_files)
+        from .metric_files import guarded_value_class
+
+        values.ValueClass = guarded_value_class(os.environ[MULTIPROC_ENV])
     return MetricSet(
         requests=Counter("govgate_http_requests", "HTTP requests answered, by operation and status",
                          ["operation", "status"]),
@@ -133,13 +137,20 @@ def exposition(queue_depth: Mapping[str, int] | None = None) -> bytes:
     per-process value)."""
     from prometheus_client import REGISTRY, CollectorRegistry, generate_latest
     from prometheus_client.core import GaugeMetricFamily
-    from prometheus_client.multiprocess import MultiProcessCollector
+
+    from . import metric_files
 
     directory = metric_set().directory
+    scraped = CollectorRegistry(auto_describe=False)
     if directory:
         registry = CollectorRegistry(auto_describe=False)
-        MultiProcessCollector(registry, path=directory)
+        registry.register(metric_files.ReadableFiles(directory))  # skips a torn file
         text = generate_latest(registry)
+        degraded = GaugeMetricFamily(
+            "govgate_metrics_degraded",
+            "1 while the answering process holds metric values its file could not take "
+            "(a full disk): the sums above are incomplete", value=int(metric_files.health.degraded))
+        scraped.register(_Once(degraded))
     else:
         text = generate_latest(REGISTRY)
     if queue_depth is not None:
@@ -148,10 +159,8 @@ def exposition(queue_depth: Mapping[str, int] | None = None) -> bytes:
                                   labels=["state"])
         for state, count in queue_depth.items():
             gauge.add_metric([state], count)
-        scraped = CollectorRegistry(auto_describe=False)
         scraped.register(_Once(gauge))
-        text += generate_latest(scraped)
-    return text
+    return text + generate_latest(scraped)
 
 
 class _Once:

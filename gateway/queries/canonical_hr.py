@@ -1,4 +1,5 @@
 """HR systems that speak the canonical format: a signed JSON query, a signed JSON answer.
+The interface HR systems implement is published as openapi/partners/hr-person-facts.yaml.
 
     POST <endpoint_url>/queries/person-facts       signed by the gateway (tag govgate-delivery)
     {"query_id", "citizen_ids": [...], "enterprise_credit_code": "..."|null}
@@ -18,6 +19,7 @@ import uuid
 
 import requests
 
+from .. import strict_json
 from ..domain.partners import Partner
 from ..errors import Unavailable
 from ..policy.borrowers import BorrowerGroup
@@ -66,7 +68,7 @@ class CanonicalHrFacts:
                 raise ValueError("the answer is signed by another partner's key")
             if response.status_code != 200:
                 raise ValueError(f"status {response.status_code}")
-            data = json.loads(response.content)
+            data = strict_json.loads(response.content)  # deep, huge, duplicated: ValueError
             persons = {p["citizen_id"]: PersonFacts(p["citizen_id"], bool(p["known"]),
                                                     frozenset(BorrowerGroup(g) for g in p.get("groups", [])))
                        for p in data["persons"]}

@@ -4,14 +4,16 @@ from __future__ import annotations
 
 from ..domain.partners import Partner
 from ..errors import Unavailable
+from ..observability.spans import NO_TRACING, Tracer
 from .ports import HrFacts, HrFactsSource
 
 
 class HrFactsRegistry:
-    """An ``HrFactsSource`` that asks each HR partner in its own format."""
+    """An ``HrFactsSource`` that asks each HR partner in its own format (one span per query)."""
 
-    def __init__(self, sources: dict[str, HrFactsSource]) -> None:
+    def __init__(self, sources: dict[str, HrFactsSource], *, tracer: Tracer = NO_TRACING) -> None:
         self._sources = dict(sources)
+        self._tracer = tracer
 
     def register(self, format_name: str, source: HrFactsSource) -> None:
         self._sources[format_name] = source
@@ -21,4 +23,8 @@ class HrFactsRegistry:
         if source is None:
             raise Unavailable(f"no channel to HR partner {hr.id} (format {hr.format!r})",
                               reason="hr_channel_missing", retry_after=3600)
-        return source.person_facts(hr, citizen_ids, credit_code)
+        # Counts and ids of partners only: the citizen ids asked about stay out of the trace.
+        with self._tracer.span("govgate.hr_query", {"govgate.partner_id": hr.id,
+                                                    "govgate.partner.format": hr.format,
+                                                    "govgate.hr_query.people": len(citizen_ids)}):
+            return source.person_facts(hr, citizen_ids, credit_code)

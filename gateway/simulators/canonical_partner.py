@@ -150,6 +150,7 @@ def _handler(simulator: CanonicalPartnerSimulator) -> type[BaseHTTPRequestHandle
         disable_nagle_algorithm = True  # answers go out in two writes; Nagle would hold the second ~40 ms
 
         def do_POST(self) -> None:
+            simulator.saw(self.headers)
             length = int(self.headers.get("Content-Length") or 0)
             body = self.rfile.read(length)
             uri = f"http://{self.headers.get('Host')}{self.path}"

@@ -11,14 +11,23 @@ class LoopbackServer:
     """A threaded HTTP server on ``host:port`` (0: any free port) serving ``handler``.
 
     ``path`` is the base path the partner registers (``endpoint_url`` = scheme, host, port, path).
+    ``traceparents`` lists the W3C trace contexts that came with the requests, as a partner
+    system's own tracing would see them.
     """
 
     def _serve(self, handler: type[BaseHTTPRequestHandler], host: str, port: int, path: str,
                name: str) -> None:
         self._path = path
         self._name = name
+        self.traceparents: list[str] = []
         self._server = ThreadingHTTPServer((host, port), handler)
         self._server.daemon_threads = True
+
+    def saw(self, headers) -> None:
+        """Note what a request's headers say of its trace (called by the handler)."""
+        traceparent = headers.get("traceparent")
+        if traceparent:
+            self.traceparents.append(traceparent)
 
     @property
     def endpoint_url(self) -> str:

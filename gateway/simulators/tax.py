@@ -164,6 +164,7 @@ def _handler(simulator: TaxSimulator) -> type[BaseHTTPRequestHandler]:
         disable_nagle_algorithm = True  # answers go out in two writes; Nagle would hold the second ~40 ms
 
         def do_POST(self) -> None:
+            simulator.saw(self.headers)
             length = int(self.headers.get("Content-Length") or 0)
             if self.path != "/cfx" or length > MAX_REQUEST_BYTES:
                 self._send(404 if self.path != "/cfx" else 413, b"")

@@ -378,3 +378,12 @@ payout_lines = Table(
     Index("uq_payout_lines_live_decision", "decision_id", unique=True,
           sqlite_where=text("state != 'failed'"), postgresql_where=text("state != 'failed'")),
 )
+
+# Readiness (observability/health): one row, replaced by each probe, shows the database can
+# take a write (a full disk, a page limit, a read-only replica). Holds at most one row.
+storage_probes = Table(
+    "storage_probes",
+    metadata,
+    Column("id", BigId, primary_key=True, autoincrement=True),
+    Column("filler", LargeBinary, nullable=False),
+)

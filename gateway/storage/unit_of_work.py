@@ -1,11 +1,21 @@
-"""The SQL unit of work: one transaction, with every repository bound to it."""
+"""The SQL unit of work: one transaction, with every repository bound to it.
+
+The database's own failures — a full disk, SQLite's page limit, a lost or terminated
+connection, a pool that gives none — are translated here, where they enter, into
+``StorageUnavailable`` (503 with Retry-After): the transaction was rolled back, so nothing of
+it was kept and the caller may retry. Constraint violations stay ``IntegrityError`` (the
+callers turn races into their own answers); anything else is a bug and stays itself.
+"""
 
 from __future__ import annotations
 
+import logging
 from contextlib import ExitStack
 
 from sqlalchemy import Connection, Engine
+from sqlalchemy import exc as sa_exc
 
+from ..errors import StorageUnavailable
 from . import admin_repositories as a
 from . import batch_repositories as b
 from . import delivery_repositories as d
@@ -14,6 +24,22 @@ from . import measure_repositories as m
 from . import partner_repositories as r
 from . import policy_repositories as p
 from .database import WriterQueue, writer_queue
+
+log = logging.getLogger("govgate.storage")
+
+
+def is_storage_failure(error: BaseException) -> bool:
+    """The database could not do its part (as opposed to refusing the data, or a bug)."""
+    if isinstance(error, sa_exc.DBAPIError) and error.connection_invalidated:
+        return True
+    return isinstance(error, (sa_exc.OperationalError, sa_exc.InterfaceError, sa_exc.TimeoutError))
+
+
+def storage_unavailable(error: BaseException) -> StorageUnavailable:
+    orig = getattr(error, "orig", None) or error
+    first_line = (str(orig).strip().splitlines() or [""])[0][:200]
+    log.warning("storage failure: %s: %s", type(orig).__name__, first_line)
+    return StorageUnavailable()
 
 
 class SqlUnitOfWork:
@@ -30,7 +56,15 @@ class SqlUnitOfWork:
         with ExitStack() as stack:  # the writer's turn is given back if opening fails
             if self._writers is not None:
                 stack.enter_context(self._writers.turn())
-            self._open()
+            try:
+                self._open()
+            except Exception as error:
+                if self._conn is not None:
+                    self._conn.close()
+                    self._conn = None
+                if is_storage_failure(error):
+                    raise storage_unavailable(error) from error
+                raise
             self._release = stack.pop_all()
         return self
 
@@ -65,16 +99,25 @@ class SqlUnitOfWork:
         return self._conn
 
     def __exit__(self, exc_type, exc, tb) -> None:
+        failure = exc
         try:
             if exc_type is None:
                 self._transaction.commit()
             else:
                 self._transaction.rollback()
+        except Exception as error:
+            # A commit that fails is the failure; a rollback that fails (the connection is
+            # gone) leaves the error that caused it as the one to report.
+            failure = failure or error
         finally:
             assert self._conn is not None
             self._conn.close()
             self._conn = None
             self._release.close()
+        if failure is not None and is_storage_failure(failure):
+            raise storage_unavailable(failure) from failure
+        if failure is not None and failure is not exc:
+            raise failure
 
 
 class SqlUnitOfWorkFactory:

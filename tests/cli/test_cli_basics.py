@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 from datetime import UTC, datetime
+from pathlib import Path
 
 import click
 import pytest
 
+from gateway.cli import main
 from gateway.cli.params import TIME
 from gateway.cli.session import cli_actor
 from gateway.storage import migrate
@@ -81,6 +83,27 @@ def test_every_command_has_help(bare_cli):
             assert "--json" in result.stdout, command
     help_text = " ".join(bare_cli("keys", "expire", "--help").stdout.split())
     assert "a date (2026-12-31 = 00:00 China Standard Time, UTC+8)" in help_text
+
+
+# What the README says: every command but these takes --json.
+WITHOUT_JSON = {("serve",), ("worker",), ("gateway-key", "jwks")}
+
+
+def _leaf_commands(group: click.Group, prefix=()):
+    for name, command in group.commands.items():
+        if isinstance(command, click.Group):
+            yield from _leaf_commands(command, (*prefix, name))
+        else:
+            yield (*prefix, name), command
+
+
+def test_the_readme_says_which_commands_take_json():
+    readme = (Path(__file__).resolve().parents[2] / "README.md").read_text()
+    for path in WITHOUT_JSON:
+        assert f"`{' '.join(path)}`" in readme.split("## Command-line reference")[1].split("| command")[0]
+    for path, command in _leaf_commands(main):
+        takes_json = any("--json" in option.opts for option in command.params)
+        assert takes_json == (path not in WITHOUT_JSON), " ".join(path)
 
 
 @pytest.mark.parametrize("text, expected", [

@@ -6,6 +6,8 @@ import json
 
 from conftest import BANK, OS_USER, TAX_BUREAU
 
+from adapters.tax.settings import SAMPLE_SETTINGS
+
 
 def add_tax_bureau(cli, *extra):
     return cli("partners", "add", "--id", TAX_BUREAU, "--name", "四川税务", "--role", "tax",
@@ -46,6 +48,33 @@ def test_an_unknown_role_is_a_usage_error(cli):
                  "--division", "110000", "--endpoint", "https://x.example.cn")
     assert result.exit_code == 2
     assert "pawnshop" in result.stderr
+
+
+def test_add_help_lists_every_format_the_gateway_knows(cli):
+    from gateway.bootstrap import ADAPTER_PACKAGES
+
+    help_text = cli.ok("partners", "add", "--help").stdout
+    for name in ["canonical", *(package.FORMAT for package in ADAPTER_PACKAGES)]:
+        assert f"\n    {name} " in help_text, name  # one described line per format
+    assert "--format-settings" in help_text
+
+
+def test_a_format_and_its_settings_are_registered(cli, tmp_path):
+    settings = tmp_path / "cfx.json"
+    settings.write_text(json.dumps(SAMPLE_SETTINGS))
+    created = json.loads(add_tax_bureau(cli, "--format", "tax_cfx", "--format-settings", f"@{settings}",
+                                        "--json").stdout)
+    assert created["format"] == "tax_cfx"
+    assert created["format_settings"]["src_node"] == SAMPLE_SETTINGS["src_node"]
+    error = cli.refused("partners", "update", TAX_BUREAU, "--format-settings", '{"src_node": "1"}')
+    assert any(line.startswith("  --format-settings") for line in error.splitlines()[1:]), error
+
+
+def test_an_unknown_format_or_bad_settings_are_usage_errors(cli):
+    result = add_tax_bureau(cli, "--format", "fax")
+    assert result.exit_code == 2 and "'fax' is not one of" in result.stderr
+    result = add_tax_bureau(cli, "--format", "tax_cfx", "--format-settings", "[1]")
+    assert result.exit_code == 2 and "must be a JSON object" in result.stderr
 
 
 def test_list_filters_and_pages(cli, bank):

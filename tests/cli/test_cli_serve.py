@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import json
 import os
+import shlex
 import socket
 import subprocess
 import sys
@@ -48,7 +50,27 @@ def test_options_reach_uvicorn_and_the_workers_environment(bare_cli, monkeypatch
     lines = result.stdout.splitlines()
     assert lines[0] == f"database upgraded empty -> {lines[0].split()[-1]}"
     assert "listening on http://127.0.0.2:9123/v1" in lines[1]
-    assert "govgate admin-token create --name <who> --role admin" in result.stdout
+    hint = lines[lines.index("no admin token exists yet; create the first one with:") + 1]
+    assert hint.endswith(" admin-token create --name <who> --role admin")
+
+
+def test_the_first_token_hint_works_from_any_directory(bare_cli, monkeypatch, tmp_path):
+    monkeypatch.setattr(uvicorn, "run", lambda *a, **k: None)
+    result = bare_cli("serve")
+    assert result.exit_code == 0, result.output
+    lines = result.stdout.splitlines()
+    hint = lines[lines.index("no admin token exists yet; create the first one with:") + 1]
+    words = shlex.split(hint.replace("<who>", "first-operator"))
+    assert Path(words[0]).is_absolute() and "--data-dir" in words
+    elsewhere = tmp_path / "elsewhere"
+    elsewhere.mkdir()
+    env = {k: v for k, v in os.environ.items() if not k.startswith("GOVGATE_")}
+    env["PATH"] = "/usr/bin:/bin"  # no venv on PATH, as in a fresh operator shell
+    made = subprocess.run(words + ["--json"], cwd=elsewhere, env=env, capture_output=True, text=True,
+                          timeout=120)
+    assert made.returncode == 0, made.stderr
+    assert json.loads(made.stdout)["token"]["name"] == "first-operator"
+    assert not (elsewhere / "data").exists()  # the server's data dir, not one relative to here
 
 
 def test_child_environment_round_trips_through_settings(tmp_path):

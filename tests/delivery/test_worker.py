@@ -5,9 +5,13 @@ from __future__ import annotations
 import socket
 from datetime import timedelta
 
+from gateway.delivery import DeliveryWorker
+from gateway.delivery.registry import AdapterRegistry
+from gateway.delivery.status import recipient_status
 from gateway.evidence.keys import GatewayKeys
 from gateway.signatures import SigningKey
 from gateway.simulators import Behaviour
+from tests.support.ids import credit_code
 
 from .conftest import delivery_of, first_attempt_policy, log_entries, register_partner
 
@@ -201,3 +205,24 @@ def test_an_expired_lease_past_the_last_attempt_is_dead(container, clock, recipi
     delivery = delivery_of(container, message_id)
     assert (delivery.last_error_reason, delivery.attempts) == ("attempts_exhausted", 2)
     assert simulator.requests == 0
+
+
+class _BrokenChannel:
+    """A channel with a bug: it raises something that is not a DeliveryError."""
+
+    def deliver(self, message, partner):
+        "\ud800".encode("utf-8")  # UnicodeEncodeError, as the finance delivery of issue 10 did
+
+
+def test_a_channel_bug_is_retried_and_its_status_names_no_python_class(container, accept):
+    partner_id = credit_code(990)
+    register_partner(container, partner_id, "https://finance.example.cn/govgate", None)
+    message_id = accept(partner_id)
+    worker = DeliveryWorker(container.uow, container.clock, AdapterRegistry(_BrokenChannel()),
+                            container.message_log, first_attempt_policy())
+    assert worker.run_once() == 1
+    delivery = delivery_of(container, message_id)
+    assert (delivery.state, delivery.last_error_reason) == ("failed", "internal_error")
+    shown = recipient_status(delivery)["last_error"]
+    assert "Error" not in shown and "Unicode" not in shown and "internal error:" not in shown
+    assert str(delivery.id) in shown  # what an operator looks up in the log

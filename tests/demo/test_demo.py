@@ -7,6 +7,7 @@ from __future__ import annotations
 import json
 import os
 import re
+import signal
 import subprocess
 import sys
 import time
@@ -160,3 +161,45 @@ def test_the_tax_partner_speaks_cfx(tmp_path):
     assert (copies["tax"]["receipt_format"], copies["tax"]["receipt_keyid"]) == (TAX_FORMAT,
                                                                                SM2_KEYID)
     assert refused == [] and len(received) == 1  # the CFX document and its SM2 signature held
+
+
+def _demo_env(tmp_dir: Path) -> dict:
+    env = {k: v for k, v in os.environ.items() if not k.startswith("GOVGATE_")}
+    env["TMPDIR"] = str(tmp_dir)  # where tempfile.mkdtemp puts govgate-demo-*
+    return env
+
+
+@pytest.mark.slow
+def test_a_run_without_data_dir_leaves_no_directory_behind(tmp_path):
+    done = subprocess.run([str(GOVGATE), "demo"], check=False, capture_output=True, text=True,
+                          timeout=90, env=_demo_env(tmp_path))
+    assert done.returncode == 0, done.stdout + done.stderr
+    assert "govgate-demo-" in done.stdout  # it did use a scratch directory ...
+    assert list(tmp_path.iterdir()) == []  # ... and removed it, private keys and all
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("signum", [signal.SIGINT, signal.SIGTERM])
+def test_stopping_a_kept_demo_removes_its_directory(tmp_path, signum):
+    demo = subprocess.Popen([str(GOVGATE), "demo", "--keep"], stdout=subprocess.PIPE,
+                            stderr=subprocess.STDOUT, text=True, env=_demo_env(tmp_path))
+    try:
+        lines = []
+        for line in demo.stdout:  # wait until everything runs
+            lines.append(line)
+            if "press Ctrl-C to stop it" in line:
+                break
+        [scratch] = list(tmp_path.iterdir())
+        assert (scratch / "demo-keys").is_dir(), "".join(lines)
+        demo.send_signal(signum)
+        demo.wait(timeout=30)
+    finally:
+        if demo.poll() is None:
+            demo.kill()
+            demo.wait()
+    assert list(tmp_path.iterdir()) == []
+
+
+def test_a_given_data_dir_is_kept(played):
+    _, data_dir, _ = played
+    assert (data_dir / "govgate.db").exists() and (data_dir / "demo-keys").is_dir()

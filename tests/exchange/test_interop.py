@@ -10,7 +10,9 @@ import json
 import secrets
 
 import pytest
+from http_message_signatures.exceptions import InvalidSignature
 
+from gateway.signatures.profile import REPLAY_TAG
 from tests.support.exchange import BASE, gateway_jwks
 from tests.support.library import (
     ALGORITHMS,
@@ -82,3 +84,36 @@ def test_library_signed_request_that_was_altered_is_refused(client, library_part
     response = client.get("/v1/whoami", headers=headers)
     assert response.status_code == 401 and response.json()["reason"] == "signature_invalid"
     library_verified_receipt(response, gateway_jwks(client))
+
+
+def test_a_replayed_answer_verifies_against_the_retry_with_the_library(client, library_partner, clock):
+    """docs/signing.md, "Retries": the stored receipt names the first request; the extra
+    govgate-replay signature binds the same answer to the retry that fetched it."""
+    key, jwks = library_partner.key, gateway_jwks(client)
+    body = json.dumps({"申请": "apply-1", "金额": "1500000.00"}, ensure_ascii=False).encode()
+
+    def send(label: str):
+        headers = library_signed_headers(
+            key, "POST", BASE + "/v1/connectivity-tests", clock=clock, body=body,
+            headers={"Idempotency-Key": "interop-retry"}, nonce=secrets.token_urlsafe(18), label=label)
+        return client.post("/v1/connectivity-tests", headers=headers, content=body)
+
+    first = send("first")
+    clock.advance(minutes=3)  # a fresh signature: new created, new nonce, another label
+    retry = send("again")
+    assert first.status_code == retry.status_code == 200
+    assert retry.headers["idempotency-replayed"] == "true" and retry.content == first.content
+
+    # The original receipt is replayed byte for byte: it proves the first request ...
+    original = library_verified_receipt(first, jwks)
+    assert original.label == "govgate"
+    # ... and cannot prove the retry (it covers the first request's signature) ...
+    with pytest.raises(InvalidSignature):
+        library_verified_receipt(retry, jwks)
+    # ... which the govgate-replay signature does, over the same status, type and digest.
+    replay = library_verified_receipt(retry, jwks, tag=REPLAY_TAG)
+    assert replay.label == "govgate-replay"
+    assert replay.covered_components['"signature";req;key="again"'] == \
+        retry.request.headers["signature"][len("again="):]
+    assert replay.covered_components['"content-digest"'] == first.headers["content-digest"]
+    assert replay.parameters["created"] > original.parameters["created"]

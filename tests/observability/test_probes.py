@@ -26,7 +26,8 @@ def test_readyz_reports_each_check(client):
     response = client.get("/v1/readyz")
     assert response.status_code == 200, response.text
     assert response.json() == {"status": "ready",
-                               "checks": {"database": "ok", "migrations": "ok", "keys": "ok"}}
+                               "checks": {"database": "ok", "migrations": "ok", "keys": "ok",
+                                          "database_writable": "ok", "disk_space": "ok"}}
 
 
 def not_ready(response, *failing: str) -> dict:
@@ -37,7 +38,8 @@ def not_ready(response, *failing: str) -> dict:
     assert body["reason"] == "not_ready"
     assert body["request_id"] == response.headers["x-request-id"]
     assert {name for name, outcome in body["checks"].items() if outcome == "failed"} == set(failing)
-    assert set(body["checks"]) == {"database", "migrations", "keys"}
+    assert set(body["checks"]) == {"database", "migrations", "keys", "database_writable",
+                                   "disk_space"}
     for name in failing:
         assert name in body["detail"]
     return body
@@ -48,7 +50,8 @@ def test_a_database_behind_the_newest_migration_is_not_ready(settings, clock):
     migrate.upgrade(container.engine, "0003")
     try:
         client = create_app(settings, container).test_client()
-        not_ready(client.get("/v1/readyz"), "migrations")
+        # (the probe's table comes with the newest migrations, so no write is possible either)
+        not_ready(client.get("/v1/readyz"), "migrations", "database_writable")
         migrate.upgrade(container.engine)
         assert client.get("/v1/readyz").status_code == 200
     finally:
@@ -95,7 +98,7 @@ def test_an_unreachable_database_is_not_ready_but_still_alive(settings, clock):
     container = build_container(settings, clock=clock)
     try:
         client = create_app(settings, container).test_client()
-        not_ready(client.get("/v1/readyz"), "database", "migrations")
+        not_ready(client.get("/v1/readyz"), "database", "migrations", "database_writable")
         assert client.get("/v1/healthz").status_code == 200
     finally:
         container.close()

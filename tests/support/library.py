@@ -2,6 +2,7 @@
 
 library_signed_headers(key, method, uri, ...)   a request signed by the library, not by us
 library_verified_receipt(response, jwks)        the gateway's receipt, checked by the library
+library_verified_receipt(response, jwks, tag=REPLAY_TAG)  the extra signature of a replayed answer
 receipt_components(response)                    what the profile says a receipt must cover
 """
 
@@ -110,11 +111,12 @@ def receipt_components(response) -> list[str]:
     return covered
 
 
-def library_verified_receipt(response, jwks: dict):
-    """The library's VerifyResult for the gateway's receipt; raises InvalidSignature otherwise."""
-    [(_items, params)] = http_sf.parse(
-        response.headers["signature-input"].encode(), tltype="dictionary"
-    ).values()
+def library_verified_receipt(response, jwks: dict, *, tag: str = RESPONSE_TAG):
+    """The library's VerifyResult for the gateway's signature tagged ``tag`` (the receipt, or a
+    replay's ``govgate-replay``), bound to the request the test client sent; raises
+    InvalidSignature otherwise."""
+    signatures = http_sf.parse(response.headers["signature-input"].encode(), tltype="dictionary")
+    [params] = [params for _items, params in signatures.values() if params.get("tag") == tag]
     key = keys_from_jwks(jwks)[params["keyid"]]
     sent = sent_request(response)
     request = LibraryRequest(sent.method, sent.target_uri, sent.headers.items())
@@ -125,7 +127,7 @@ def library_verified_receipt(response, jwks: dict):
     )
     [result] = verifier.verify(
         message,
-        expect_tag=RESPONSE_TAG,
+        expect_tag=tag,
         require_components=receipt_components(response),
         body=response.content,
         max_age=None,

@@ -12,7 +12,7 @@ import pytest
 import requests
 import responses
 
-from gateway.client import GovgateSigningAuth, PartnerClient, as_http_request
+from gateway.client import GovgateSigningAuth, PartnerClient, ReceiptVerifier, as_http_request, gateway_url
 from gateway.errors import Unavailable
 from gateway.signatures import (
     REQUEST_TAG,
@@ -25,8 +25,10 @@ from gateway.signatures import (
     SignatureRejected,
     SigningKey,
     jwks_document,
+    keys_from_jwks,
     tagged_label,
 )
+from gateway.signatures.profile import REPLAY_TAG
 
 BASE = "https://gateway.example.gov.cn"
 NOW = datetime(2025, 3, 1, 8, 0, tzinfo=UTC)
@@ -247,3 +249,98 @@ def test_auth_works_on_a_plain_requests_session(partner_key, gateway_key):
         )
     assert response.status_code == 201
     assert dict(fake.seen[0].components)['"idempotency-key"'] == "fixed-key"
+
+
+@pytest.mark.parametrize("base", [BASE, BASE + "/", BASE + "/v1", BASE + "/v1/"])
+@pytest.mark.parametrize("path", ["/v1/tax/certificates/7", "/tax/certificates/7", "tax/certificates/7"])
+def test_the_base_url_may_name_v1_or_not(gateway, partner_key, gateway_key, base, path):
+    client = PartnerClient.from_published_keys(base, partner_key, clock=clock)
+    result = client.get(path)
+    assert result.status == 201
+    assert result.response.request.url == f"{BASE}/v1/tax/certificates/7"
+
+
+@pytest.mark.parametrize(("base", "path", "url"), [
+    ("https://h.example.cn/govgate/v1", "/whoami", "https://h.example.cn/govgate/v1/whoami"),
+    ("https://h.example.cn/govgate", "/v1/whoami", "https://h.example.cn/govgate/v1/whoami"),
+    ("https://h.example.cn", "/v1", "https://h.example.cn/v1"),
+    ("https://h.example.cn/v1", "/v1x", "https://h.example.cn/v1/v1x"),
+])
+def test_gateway_urls_keep_a_deployment_prefix(base, path, url):
+    assert gateway_url(base, path) == url
+
+
+class ReplayingGateway(FakeGateway):
+    """Answers a repeated Idempotency-Key as the gateway does: the stored answer with its
+    original receipt, plus a govgate-replay signature bound to the retry."""
+
+    def __init__(self, partner_key, gateway_key, replay_signer=None):
+        super().__init__(partner_key, gateway_key)
+        self.replay_signer = replay_signer or ResponseSigner(
+            gateway_key, tag=REPLAY_TAG, label="govgate-replay", clock=clock)
+        self.stored = {}
+
+    def __call__(self, prepared):
+        key = prepared.headers["Idempotency-Key"]
+        if key not in self.stored:
+            self.stored[key] = super().__call__(prepared)
+            return self.stored[key]
+        status, headers, body = self.stored[key]
+        request = as_http_request(prepared)
+        verified = self.verifier.verify(request)
+        fields = self.replay_signer.sign(HttpResponse(status, headers, body), request, verified.label)
+        return status, {**headers, "Idempotency-Replayed": "true",
+                        "Signature-Input": f"{headers['Signature-Input']}, {fields.signature_input}",
+                        "Signature": f"{headers['Signature']}, {fields.signature}"}, body
+
+
+def _replaying(fake):
+    mocked = responses.RequestsMock()
+    mocked.add_callback(responses.POST, f"{BASE}/v1/tax/certificates", callback=fake)
+    return mocked
+
+
+def test_a_replayed_answer_is_checked_by_its_replay_signature(partner_key, gateway_key):
+    with _replaying(ReplayingGateway(partner_key, gateway_key)):
+        client = client_for(partner_key, gateway_key)
+        first = client.post("/v1/tax/certificates", json={"a": 1}, idempotency_key="k-1")
+        retry = client.post("/v1/tax/certificates", json={"a": 1}, idempotency_key="k-1")
+    assert (first.receipt.tag, retry.receipt.tag) == ("govgate-response", "govgate-replay")
+    assert retry.response.content == first.response.content
+    # The replay signature covers the retry's own request signature, not the first one's.
+    assert dict(retry.receipt.components)['"signature";req;key="sig1"'] == \
+        retry.response.request.headers["Signature"][len("sig1="):]
+
+
+def test_a_replay_without_its_replay_signature_is_refused(partner_key, gateway_key):
+    class Forgetful(ReplayingGateway):  # hands back the stored answer as it was
+        def __call__(self, prepared):
+            status, headers, body = super().__call__(prepared)
+            if headers.get("Idempotency-Replayed"):
+                headers = {**headers, **self.stored[prepared.headers["Idempotency-Key"]][1]}
+            return status, headers, body
+
+    with _replaying(Forgetful(partner_key, gateway_key)):
+        client = client_for(partner_key, gateway_key)
+        client.post("/v1/tax/certificates", json={"a": 1}, idempotency_key="k-2")
+        with pytest.raises(SignatureRejected) as caught:
+            client.post("/v1/tax/certificates", json={"a": 1}, idempotency_key="k-2")
+    assert caught.value.reason == "signature_tag_missing"
+
+
+def test_the_receipt_verifier_works_on_a_plain_requests_session(partner_key, gateway_key):
+    with _replaying(ReplayingGateway(partner_key, gateway_key)):
+        auth = GovgateSigningAuth(RequestSigner(partner_key, clock=clock), idempotency_keys=lambda: "same")
+        receipts = ReceiptVerifier(keys_from_jwks(jwks_document([(gateway_key.keyid, gateway_key.public_info())])),
+                                   clock=clock)
+        answers = [requests.post(f"{BASE}/v1/tax/certificates", json={"n": 1}, auth=auth) for _ in range(2)]
+        tags = [receipts.verify(answer).tag for answer in answers]
+        forged = ResponseSigner(SigningKey.generate("ed25519", gateway_key.keyid), tag=REPLAY_TAG,
+                                label="govgate-replay", clock=clock)
+    assert tags == ["govgate-response", "govgate-replay"]
+    with _replaying(ReplayingGateway(partner_key, gateway_key, replay_signer=forged)):
+        answers = [requests.post(f"{BASE}/v1/tax/certificates", json={"n": 1}, auth=auth) for _ in range(2)]
+        receipts.verify(answers[0])
+        with pytest.raises(SignatureRejected) as caught:
+            receipts.verify(answers[1])
+    assert caught.value.reason == "signature_invalid"

@@ -21,7 +21,13 @@ from ...contract import PartnerOperation
 from ...domain.partners import Partner
 from ...evidence.canonical import format_timestamp
 from ...evidence.chain import Direction, MessageRecord
-from ...exchange.idempotency import Claim, StoredResponse
+from ...exchange.idempotency import (
+    KEY_PATTERN,
+    MAX_KEY_LENGTH,
+    Claim,
+    StoredResponse,
+    parse_key,
+)
 from ...signatures import (
     Headers,
     HttpRequest,
@@ -67,13 +73,19 @@ def http_request(scope, settings) -> HttpRequest:
 
 
 def idempotency_key(request: HttpRequest) -> str:
-    raw = (request.headers.get("idempotency-key") or "").strip()
-    key = raw[1:-1] if len(raw) >= 2 and raw[0] == raw[-1] == '"' else raw  # sf-string or bare token
-    if not key or len(key) > 255 or not key.isprintable():
+    raw = request.headers.get("idempotency-key")
+    if raw is None or not raw.strip(" \t"):
         raise errors.InvalidInput(
-            "POST requests need an Idempotency-Key header of 1 to 255 printable characters",
-            reason="idempotency_key_missing", status=400, pointers_absolute=True,
+            "POST requests need an Idempotency-Key header", reason="idempotency_key_missing",
+            status=400, pointers_absolute=True,
             errors=[errors.FieldError("/header/idempotency-key", "is required on POST")])
+    key = parse_key(raw)
+    if key is None:
+        raise errors.InvalidInput(
+            f"the Idempotency-Key must be 1 to {MAX_KEY_LENGTH} visible ASCII characters "
+            '(without " or \\), bare or quoted', reason="idempotency_key_invalid",
+            status=400, pointers_absolute=True,
+            errors=[errors.FieldError("/header/idempotency-key", f"does not match {KEY_PATTERN}")])
     return key
 
 
@@ -82,6 +94,18 @@ class SignedExchange:
         self.c = container
 
     def admit(self, scope, operation: PartnerOperation) -> Exchange | StoredResponse:
+        with self.c.tracing.span("govgate.admit", {"govgate.operation": operation.name}) as span:
+            admitted = self._admit(scope, operation)
+            if isinstance(admitted, StoredResponse):
+                span.set_attribute("govgate.idempotency.replayed", True)
+            else:
+                span.set_attribute("govgate.partner_id", admitted.partner_id)
+                span.set_attribute("govgate.signature.keyid", admitted.verified.keyid)
+                if admitted.is_message:
+                    span.set_attribute("govgate.message_id", admitted.message_id)
+            return admitted
+
+    def _admit(self, scope, operation: PartnerOperation) -> Exchange | StoredResponse:
         c = self.c
         request = http_request(scope, c.settings)
         scope["govgate.state"]["http_request"] = request
@@ -157,6 +181,10 @@ class SignedExchange:
 
     def finish(self, scope, response: HttpResponse) -> HttpResponse:
         """The signed response to send; records the evidence of an accepted message."""
+        with self.c.tracing.span("govgate.receipt", {"http.response.status_code": response.status}):
+            return self._finish(scope, response)
+
+    def _finish(self, scope, response: HttpResponse) -> HttpResponse:
         state = scope["govgate.state"]
         exchange: Exchange | None = state.get("exchange")
         request = state.get("http_request") or http_request(scope, self.c.settings)
@@ -230,10 +258,12 @@ def base_components(signature_base: str) -> dict[str, str]:
 def _problem(error: errors.GovgateError, scope, container=None) -> HttpResponse:
     import json
 
+    retry = ([("retry-after", str(error.retry_after))]
+             if isinstance(error, (errors.Unavailable, errors.RateLimited)) else [])
     render = idiom_renderer(scope, container)
     if render is not None:  # the operation answers in a partner's idiom (x-govgate-idiom)
         content_type, body = render(error.status, error.reason, error.detail)
-        return HttpResponse(error.status, Headers([("content-type", content_type)]), body)
+        return HttpResponse(error.status, Headers([("content-type", content_type), *retry]), body)
     body = json.dumps(problem_body(error.status, error.reason, error.detail, scope.get("govgate.request_id")),
                       ensure_ascii=False).encode()
-    return HttpResponse(error.status, Headers([("content-type", PROBLEM_JSON)]), body)
+    return HttpResponse(error.status, Headers([("content-type", PROBLEM_JSON), *retry]), body)

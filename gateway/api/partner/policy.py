@@ -5,6 +5,7 @@ from __future__ import annotations
 from ...services.partners import PartnerRegistry
 from ...services.policy import deferrals, guarantees, loans, subsidies
 from ...services.policy.common import Outcome
+from ...services.policy.deliverable import refuse_undeliverable_text
 from .. import context
 from ..admin.present import ok
 
@@ -36,11 +37,20 @@ def _accepted(outcome: Outcome, status: int = 202, answer: dict | None = None):
     return ok(*staged(outcome, status, answer))
 
 
+def _decision(c, exchange):
+    """The use case's stage of the request's trace (HR queries and rule checks nest in it)."""
+    return c.tracing.span("govgate.decide", {"govgate.operation": exchange.operation.name,
+                                             "govgate.message_id": exchange.message_id})
+
+
 def _decided(use_case, *args):
     c, exchange = context.container(), context.exchange()
-    sender = _sender(c, exchange)
-    with c.uow(readonly=True) as uow:
-        return use_case(uow, sender, *args, exchange.message_id, c.clock())
+    with _decision(c, exchange):
+        sender = _sender(c, exchange)
+        with c.uow(readonly=True) as uow:
+            outcome = use_case(uow, sender, *args, exchange.message_id, c.clock())
+            refuse_undeliverable_text(uow, outcome, c.adapters.text_rule)  # before anything is accepted
+            return outcome
 
 
 def submit_deferral_conclusion(body):
@@ -51,8 +61,9 @@ def submit_deferral_conclusion(body):
 
 def loan_qualification(body) -> tuple[Outcome, int, dict]:
     c, exchange = context.container(), context.exchange()
-    outcome = loans.decide(c.uow, _sender(c, exchange), body, c.hr_facts, c.rule_book,
-                           exchange.message_id, c.clock())
+    with _decision(c, exchange):
+        outcome = loans.decide(c.uow, _sender(c, exchange), body, c.hr_facts, c.rule_book,
+                               exchange.message_id, c.clock(), tracer=c.tracing)
     return outcome, 201, outcome.answer
 
 

@@ -6,6 +6,7 @@ import datetime as dt
 
 from ...domain.identifiers import validate_citizen_id, validate_credit_code, validate_division_code
 from ...domain.partners import Partner, Role
+from ...observability.spans import NO_TRACING, Tracer
 from ...policy.borrowers import ExemptionGround, LoanType
 from ...policy.industries import SizeClass
 from ...policy.loan_facts import EnterpriseEmployment, HrFindings, LoanRequest, NewHire
@@ -45,7 +46,7 @@ def _hire(hire: dict, groups: dict) -> NewHire:
 
 
 def decide(uow_factory, sender: Partner, body: dict, hr_source: HrFactsSource, rules: LoanRuleBook,
-           message_id: str, now: dt.datetime) -> Outcome:
+           message_id: str, now: dt.datetime, *, tracer: Tracer = NO_TRACING) -> Outcome:
     """Takes a unit-of-work factory, not a unit of work: no transaction stays open while HR is asked."""
     checks = Checks()
     borrowers, asked = _people(body, checks)
@@ -80,7 +81,9 @@ def decide(uow_factory, sender: Partner, body: dict, hr_source: HrFactsSource, r
         applicant_ids=tuple(borrowers),
         exemption_grounds_claimed=frozenset(ExemptionGround(g) for g in body.get("exemption_grounds_claimed", [])),
     )
-    decision = qualify(request, HrFindings(groups, employment), rules, china_today(now))
+    with tracer.span("govgate.rules", {"govgate.policy.measure": "86号-16"}) as span:
+        decision = qualify(request, HrFindings(groups, employment), rules, china_today(now))
+        span.set_attribute("govgate.rules.version", decision.rule_set_version)
     record = {
         "id": message_id,
         "message_id": message_id,
