@@ -19,6 +19,7 @@ FUNCTIONS_IN = {
     "GVLNQUAL": "submit_loan_qualification",
     "GVGRTREV": "submit_guarantee_review",
     "GVSUBCLM": "submit_subsidy_claim",
+    "GVPAYRES": "submit_payout_results",
 }
 FUNCTIONS_OUT = {"guarantee_decision": "GVGRTDEC", "subsidy_decision": "GVSUBDEC",
                  "payout_instructions": "GVPAYINS"}

@@ -178,3 +178,34 @@ def test_a_bank_speaking_the_front_end_idiom_receives_GVPAYINS(world, container,
     assert rows[0]["ACCNBR"] == account(1)["account_number"] and rows[0]["REFNBR"].endswith("#1")
     [head] = [fields for tag, fields in package["blocks"] if tag == "PAYINSX"]
     assert (head["LINCNT"], head["TOTAMT"]) == ("10", "90000.00")
+
+
+def test_the_bank_reports_results_in_its_front_end_idiom_GVPAYRES(world, container, approved, deliver,
+                                                                  client, admin_headers):
+    from adapters.bank import mapping, xml
+    bank = world.partners["bank"]
+    changed = client.patch(f"/v1/admin/partners/{bank.id}", headers=admin_headers,
+                           json={"format_settings": {"lgnnam": "TLBANK01"}, "format": "bank_frontend"})
+    assert changed.status_code == 200, changed.text
+    payout = _instruct(world).json()
+    with container.uow(readonly=True) as uow:
+        lines = uow.payout_lines.of_batch(payout["payout_batch_id"], limit=100)
+    body = {"payout_batch_id": payout["payout_batch_id"],
+            "lines": [{"reference": line.reference, "status": "name_mismatch" if i == 0 else "paid"}
+                      for i, line in enumerate(lines)]}
+    package = xml.render(mapping.info("GVPAYRES", "TLBANK01"),
+                         mapping.to_blocks(mapping.PAYOUT_RESULTS, body, {"YURREF": "PAYRES0001"}))
+    sent = bank.request("POST", "/v1/bank-frontend", body=package,
+                        headers={"Content-Type": "application/xml; charset=GBK"}, idempotency_key="PAYRES0001")
+    assert sent.status_code == 202, sent.content.decode("gbk", "replace")
+    answer = xml.parse(sent.content)
+    assert answer.info["RETCOD"] == "0"
+    [info] = [fields for tag, fields in answer.blocks if tag == "BATINFX"]
+    assert (info["BATSTS"], info["LINTOT"]) == ("received", "10")
+    batch_worker(container).run_once()
+    status = world.partners["hr_horqin"].get(f"/v1/payout-batches/{payout['payout_batch_id']}").json()
+    assert status["by_state"]["paid"]["lines"] == 9 and status["by_state"]["failed"]["lines"] == 1
+    again = bank.request("POST", "/v1/bank-frontend", body=package,
+                         headers={"Content-Type": "application/xml; charset=GBK"}, idempotency_key="PAYRES0001")
+    assert again.headers.get("idempotency-replayed") == "true"
+    assert not batch_worker(container).run_once()  # nothing received twice
