@@ -284,3 +284,27 @@ def test_progress_is_visible_while_the_run_is_processed(world, container, regist
                 container.measures.signer, chunk=5).run_once()
     assert seen == [0, 5, 10, 15]
     assert hr.get(f"/v1/batches/{batch['batch_id']}").json()["lines_done"] == 20
+
+
+def test_the_same_key_twice_at_once_is_a_conflict_not_a_500(world, container):
+    from gateway.errors import Conflict
+    from gateway.services.bulk.reception import begin
+    from gateway.signatures.digest import StreamingDigest
+    hr = world.partners["hr_horqin"]
+    digest = StreamingDigest(content_digest(b"x"))
+    begin(container.uow, hr.id, "comparison", "k-1", {}, digest, container.clock())
+    # a second process that read "no such batch" before the first committed, then inserts:
+    from gateway.storage.batch_repositories import Batch
+    with pytest.raises(Conflict) as raised:
+        import gateway.services.bulk.reception as reception
+        original = reception._begin
+
+        def racing(uow_factory, partner_id, kind, key, params, d, now):
+            with uow_factory() as uow:
+                uow.batches.add(Batch("other", partner_id, kind, key, params, d.value, "receiving", 0, 0, 0, now))
+        reception._begin = racing
+        try:
+            begin(container.uow, hr.id, "comparison", "k-1", {}, digest, container.clock())
+        finally:
+            reception._begin = original
+    assert raised.value.reason == "batch_in_progress"

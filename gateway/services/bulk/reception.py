@@ -13,6 +13,8 @@ import datetime as dt
 import uuid
 from dataclasses import dataclass
 
+from sqlalchemy.exc import IntegrityError
+
 from ...errors import Conflict, InvalidInput
 from ...signatures.digest import StreamingDigest
 from ...storage.batch_repositories import RECEIVED, RECEIVING, REFUSED, Batch
@@ -35,6 +37,14 @@ class BatchRefused(InvalidInput):
 def begin(uow_factory, partner_id: str, kind: str, key: str, params: dict, digest: StreamingDigest,
           now: dt.datetime) -> tuple[Batch, bool]:
     """(batch, fresh): a new batch to receive, or the earlier one this key already delivered."""
+    try:
+        return _begin(uow_factory, partner_id, kind, key, params, digest, now)
+    except IntegrityError:  # the same key arrived twice at once: the other one is being received
+        raise Conflict(f"a batch with Idempotency-Key {key!r} is being received", reason="batch_in_progress") \
+            from None
+
+
+def _begin(uow_factory, partner_id, kind, key, params, digest, now) -> tuple[Batch, bool]:
     with uow_factory() as uow:
         earlier = uow.batches.by_key(partner_id, key)
         if earlier is not None:
