@@ -121,3 +121,12 @@ def test_facts_system_down_is_503_and_nothing_stored(world, container):
     response = world.apply("web_hall", MEASURE, body)
     assert response.status_code == 503, response.text
     assert _decided(world, body)["outcome"] == "eligible"  # nothing half-stored the first time
+
+
+def test_a_body_off_the_schema_names_the_bad_fields(world):
+    body = {"year": 2022, "employer": {"credit_code": employer(1)["credit_code"], "division_code": "150502"},
+            "surprise": 1}
+    response = world.apply("web_hall", MEASURE, body)
+    assert response.status_code == 400, response.text
+    pointers = {e["pointer"] for e in response.json()["errors"]}
+    assert pointers == {"/body/employer/name", "/body/surprise"}
