@@ -31,13 +31,25 @@ from .observability.spans import NoTracing
 from .observability.tracing import Tracing, build_tracing
 from .outbound import PartnerSession
 from .policy.calendar import WorkingDayCalendar
+from .policy.measures.catalogue import default_catalogue
+from .policy.measures.rulebook import load_measure_rules
 from .policy.rulesets import LoanRuleBook, load_rule_book
+from .queries.canonical_facts import CanonicalFacts
 from .queries.canonical_hr import CanonicalHrFacts
+from .queries.employer_facts import FactsRegistry
 from .queries.registry import HrFactsRegistry
 from .services.admin import AdminActions
 from .services.auth_failures import FailedAuthentications
+from .services.bulk.kinds import BatchKinds
+from .services.bulk.processing import BatchWorker
+from .services.bulk.reception import BulkLimits
 from .services.evidence_log import EvidenceLogView
 from .services.grants import AccessRights
+from .services.measures.comparison import ComparisonRuns
+from .services.measures.payouts import PayoutResults
+from .services.measures.pipeline import MeasurePipeline
+from .services.measures.risk_areas import RiskDivisions
+from .services.measures.signing import DecisionSigner
 from .services.partners import EndpointPolicy, PartnerRegistry
 from .services.ratelimit import RateLimiter
 from .settings import Settings
@@ -84,6 +96,9 @@ class Container:
     rule_book: LoanRuleBook
     hr_facts: HrFactsRegistry
     adapters: AdapterRegistry
+    facts: FactsRegistry  # the measures' facts sources by partner format (adapters add theirs)
+    measures: MeasurePipeline
+    batch_kinds: BatchKinds  # the bulk exchange's kinds of batch (comparison runs, …)
     tracing: Tracing | NoTracing  # NO_TRACING unless GOVGATE_TRACING_EXPORTER names an exporter
     witnesses: WitnessClient | None = None  # configured C2SP witnesses (settings.log_witnesses)
     signed_exchange: object = None  # the HTTP edge's SignedExchange, set by create_app
@@ -151,11 +166,21 @@ def build_container(settings: Settings, *, clock: Callable[[], datetime] = utc_n
         adapters=adapter_registry(settings, keystore, key_registry, clock,
                                   session_factory=session_factory),
         tracing=tracing,
+        facts=(facts := FactsRegistry({"canonical": CanonicalFacts(
+            session_factory(), keystore, key_registry, clock,
+            timeout=(3.05, float(settings.hr_query_timeout_seconds)))})),
+        measures=MeasurePipeline(catalogue := default_catalogue(), load_measure_rules(catalogue),
+                                 facts, DecisionSigner(keystore), uow, clock,
+                                 reference={"risk_areas": RiskDivisions()}),
+        batch_kinds=BatchKinds(),
     )
     container.evidence_view = EvidenceLogView(container)
+    container.batch_kinds.register(ComparisonRuns(container.measures))
+    container.batch_kinds.register(PayoutResults(uow, clock))
     kit = AdapterKit(adapters=container.adapters, hr_facts=container.hr_facts, keystore=keystore,
                      key_registry=key_registry, uow=uow, clock=clock, settings=settings,
-                     calendar=container.calendar, session_factory=session_factory)
+                     calendar=container.calendar, session_factory=session_factory,
+                     facts=container.facts)
     for package in ADAPTER_PACKAGES:
         package.install(kit)
     container.error_idioms, container.inbound_idioms = kit.error_idioms, kit.inbound_idioms
@@ -163,6 +188,12 @@ def build_container(settings: Settings, *, clock: Callable[[], datetime] = utc_n
         container.witnesses = WitnessClient(uow, clock, container.message_log, list(settings.witness_list))
     container.message_log.quorum = settings.log_witness_quorum
     return container
+
+
+def batch_worker(container: Container) -> BatchWorker:
+    """The bulk exchange's worker (``govgate batches work``; tests call ``run_once``)."""
+    return BatchWorker(container.uow, container.clock, container.batch_kinds,
+                       container.measures.signer)
 
 
 def create_app(settings: Settings, container: Container | None = None):
@@ -174,6 +205,7 @@ def create_app(settings: Settings, container: Container | None = None):
     from . import console
     from .api import problems
     from .api.middleware import RequestContextMiddleware
+    from .api.partner.bulk import BulkMiddleware
     from .api.partner.exchange import SignedExchange
     from .api.partner.middleware import ReceiptMiddleware, SignatureMiddleware
     from .api.validation import validator_map
@@ -198,6 +230,9 @@ def create_app(settings: Settings, container: Container | None = None):
         app.add_middleware(TracedRequests, position=MiddlewarePosition.BEFORE_EXCEPTION,
                            tracing=container.tracing, routes=contract.routes(contract.load_spec()))
     app.add_middleware(ObservedRequests, position=MiddlewarePosition.BEFORE_EXCEPTION)
+    # Bulk batches stream in and results stream out: served before anything buffers a body.
+    app.add_middleware(BulkMiddleware, position=MiddlewarePosition.BEFORE_EXCEPTION, container=container,
+                       limits=BulkLimits(max_lines=settings.bulk_max_lines))
     # Order matters: receipts wrap everything (413s are signed too); the body is buffered once;
     # signatures are verified after routing (to know the operation) and before connexion's security.
     app.add_middleware(ReceiptMiddleware, position=MiddlewarePosition.BEFORE_EXCEPTION, container=container)

@@ -94,6 +94,10 @@ class Settings:
     # Operator calendar file (YAML/JSON) adding or replacing years of official working days.
     calendar_file: str = ""
     hr_query_timeout_seconds: int = 10
+    # The bulk exchange: most lines a batch (NDJSON) may hold.
+    bulk_max_lines: int = 100_000
+    # Most lines one payout batch instructs (HR sends several for a larger register).
+    payout_max_lines: int = 5_000
     # Delivery worker: attempts before a dead letter; backoff base and cap (full jitter; the cap
     # also bounds a recipient's Retry-After); read timeout of one attempt; the lease a claimed
     # delivery stays with its worker (must outlast an attempt); idle wait between polls.

@@ -47,6 +47,14 @@ def _field_errors(error) -> list[FieldError]:
             for name in error.validator_value
             if name not in instance
         ]
+    if error.validator in ("oneOf", "anyOf") and error.context:
+        # A body fitting none of the alternatives (e.g. MeasureApplication): report the fields
+        # of the alternative it came closest to, not one line about the whole body.
+        branches: dict = {}
+        for sub in error.context:
+            branches.setdefault(sub.relative_schema_path[0], []).append(sub)
+        closest = min(branches.values(), key=len)
+        return [f for sub in closest for f in _field_errors(sub)]
     if error.validator == "additionalProperties" and isinstance(error.instance, dict):
         allowed = set(error.schema.get("properties", {}))
         return [

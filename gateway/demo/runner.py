@@ -19,7 +19,7 @@ from datetime import datetime
 from pathlib import Path
 from typing import Self
 
-from ..bootstrap import Container, build_container, create_app, utc_now
+from ..bootstrap import Container, batch_worker, build_container, create_app, utc_now
 from ..delivery import DeliveryWorker, RetryPolicy
 from ..delivery.assembly import container_adapters
 from ..domain.admin import Actor, AdminRole, Permission
@@ -72,6 +72,13 @@ def _listen(port: int) -> socket.socket:
     return sock
 
 
+def _each(stop: threading.Event, work) -> None:
+    """Call ``work`` until ``stop``; pause while it finds nothing to do."""
+    while not stop.is_set():
+        if not work():
+            stop.wait(WORKER_POLL_SECONDS)
+
+
 class DemoGateway:
     def __init__(self, data_dir: Path, *, port: int = 0, retry: RetryPolicy = DEMO_RETRY,
                  clock: Callable[[], datetime] = utc_now) -> None:
@@ -102,6 +109,8 @@ class DemoGateway:
         self.worker = DeliveryWorker(container.uow, container.clock, container_adapters(container),
                                      container.message_log, self._retry, lease_seconds=30)
         self._spawn("demo-delivery", lambda: self.worker.run(self._stop, WORKER_POLL_SECONDS))
+        batches = batch_worker(container)  # comparison runs and bank results (the bulk exchange)
+        self._spawn("demo-batches", lambda: _each(self._stop, batches.run_once))
         return self
 
     def _serve(self, app) -> None:

@@ -19,6 +19,7 @@ from ..client import PartnerClient
 from ..errors import GovgateError
 from ..services.policy.common import CHINA
 from ..signatures import SigningKey
+from . import employer_story
 from .story_clock import last_ended_quarter
 from .world import APPLICANT, DemoWorld, credit_code
 
@@ -232,4 +233,8 @@ STORY = (
     Step("claim", "a quarter later: bank → interest-subsidy claim, to finance", subsidy_claim),
     Step("claim_decision", "finance → subsidy decision, to the bank", subsidy_decision),
     Step("retry", "finance failed the first delivery; the worker retried", retried_delivery),
+    Step("comparison", "HR → comparison run 86号-6 (比对), facts from tax and social insurance",
+         employer_story.comparison_run),
+    Step("payout", "HR → payout batch to the bank; the bank's results, one account closed",
+         employer_story.payout_batch),
 )

@@ -17,9 +17,11 @@ from sqlalchemy import exc as sa_exc
 
 from ..errors import StorageUnavailable
 from . import admin_repositories as a
+from . import batch_repositories as b
 from . import console_repositories as cs
 from . import delivery_repositories as d
 from . import exchange_repositories as x
+from . import measure_repositories as m
 from . import partner_repositories as r
 from . import policy_repositories as p
 from .database import WriterQueue, writer_queue
@@ -92,6 +94,11 @@ class SqlUnitOfWork:
         self.subsidy_claim_lines = p.SubsidyClaimLineRepository(conn)
         self.deliveries = d.DeliveryRepository(conn)
         self.console_sessions = cs.ConsoleSessionRepository(conn)
+        self.measure_decisions = m.MeasureDecisionRepository(conn)
+        self.measure_claims = m.ClaimRegister(conn)
+        self.risk_areas = m.RiskAreaRepository(conn)
+        self.batches = b.BatchRepository(conn)
+        self.payout_lines = m.PayoutLineRepository(conn)
 
     @property
     def connection(self) -> Connection:

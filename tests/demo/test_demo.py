@@ -96,7 +96,7 @@ def test_the_partners_private_keys_are_left_for_the_cli_client(played):
     _, data_dir, _ = played
     keys = sorted((data_dir / "demo-keys").iterdir())
     assert [k.name for k in keys] == ["bank.pem", "finance.pem", "guarantee_fund.pem",
-                                      "hr.pem", "tax.pem"]
+                                      "hr.pem", "social_insurance.pem", "tax.pem"]
     assert {k.stat().st_mode & 0o777 for k in keys} == {0o600}
 
 

@@ -161,6 +161,19 @@ class SignedExchange:
         headers.set("Signature", f"{headers.get('signature')}, {fields.signature}")
         return HttpResponse(response.status, headers, response.body)
 
+    def check_access(self, uow, partner_id: str, operation: PartnerOperation) -> Partner | None:
+        return self._check_access(uow, partner_id, operation)
+
+    def sign(self, response: HttpResponse, request: HttpRequest, label: str | None, *,
+             digest: str | None = None):
+        """(signed response, fields): the receipt of ``response``; ``digest`` for a streamed body."""
+        _, key = self.c.keystore.current()
+        fields = ResponseSigner(key, clock=self.c.clock).sign(response, request, label, digest=digest)
+        headers = response.headers.copy()
+        for name, value in fields.headers():
+            headers.set(name, value)
+        return HttpResponse(response.status, headers, response.body), fields
+
     def _check_access(self, uow, partner_id: str, operation: PartnerOperation) -> Partner | None:
         """The partner's role must fit the operation, and (deny by default) it needs a grant.
         Returns the partner as read for the check (None when the operation needs no check)."""
