@@ -127,7 +127,6 @@ class BulkMiddleware:
 
         def accept() -> None:
             with c.uow() as uow:
-                uow.message_log.lock_head()
                 reception.accept(uow, c.clock())
                 c.message_log.append(uow, record)
 
