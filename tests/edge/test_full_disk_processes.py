@@ -207,3 +207,19 @@ def test_a_worker_whose_database_disk_is_full_says_so_and_exits_1(small_disk, tm
     assert done.returncode == 1, (done.stdout, done.stderr)
     assert "(storage_unavailable)" in done.stderr
     assert "Traceback" not in done.stderr
+
+
+def test_a_key_that_cannot_be_written_is_a_clear_error_not_a_traceback(small_disk, tmp_path):
+    database_url = f"sqlite:///{tmp_path / 'govgate.db'}"  # the database has room; keys not
+    settings = Settings(data_dir=tmp_path, database_url=database_url)
+    container = build_container(settings)
+    migrate.upgrade(container.engine)
+    container.close()
+    fill(small_disk)
+    env = {**environment(tmp_path), "GOVGATE_DATABASE_URL": database_url,
+           "GOVGATE_KEY_DIR": str(small_disk / "keys"), "GOVGATE_METRICS_DIR": str(tmp_path / "m")}
+    done = subprocess.run([sys.executable, "-m", "gateway.cli", "worker", "--once"], env=env,
+                          capture_output=True, text=True, timeout=120, check=False)
+    assert done.returncode == 1, (done.stdout, done.stderr)
+    assert "(keystore_unwritable)" in done.stderr and "Traceback" not in done.stderr
+    assert not any((small_disk / "keys").glob("*.key"))  # no torn key left behind
