@@ -14,6 +14,7 @@ import threading
 import click
 
 from ..delivery.assembly import DeliverySettings, delivery_worker
+from ..errors import GovgateError
 from ..observability import metrics
 from ..observability.logging import configure_logging
 from .session import CliSession
@@ -43,9 +44,14 @@ def worker(session: CliSession, once: bool, concurrency: int, poll_interval: flo
     previous = {signum: signal.signal(signum, stop_on_signal)
                 for signum in (signal.SIGTERM, signal.SIGINT)}
 
+    failures: list[GovgateError] = []
+
     def run(index: int) -> None:
         if once:
-            attempts[index] = workers[index].run_once()
+            try:
+                attempts[index] = workers[index].run_once()
+            except GovgateError as error:  # e.g. storage_unavailable: said once, exit 1
+                failures.append(error)
         else:
             workers[index].run(stop, poll)
 
@@ -62,3 +68,5 @@ def worker(session: CliSession, once: bool, concurrency: int, poll_interval: flo
             signal.signal(signum, handler)
     if once:
         click.echo(f"{sum(attempts)} delivery attempt(s) made")
+        if failures:
+            raise failures[0]  # the CLI's error line and exit code (cli/__init__.py)

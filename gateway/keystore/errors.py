@@ -7,6 +7,7 @@
                                  keystore_corrupt      a file is missing, malformed or disagrees
                                                        with its sibling files
                                  keystore_empty        no current key yet (run ensure_current)
+                                 keystore_unwritable   a new key file cannot be written (full disk)
 
 A keystore error is the operator's to fix, never the caller's: the HTTP layer shows it as a 500.
 Details name the kid and the file name inside the key directory, never a passphrase or key bytes.

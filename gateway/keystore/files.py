@@ -38,17 +38,31 @@ def make_directory(path: Path) -> None:
 
 
 def create_exclusive(path: Path, data: bytes, mode: int) -> None:
-    """Write a new file born with ``mode``; raises FileExistsError rather than overwrite."""
-    fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL | os.O_NOFOLLOW, mode)
+    """Write a new file born with ``mode``; raises FileExistsError rather than overwrite, and
+    KeystoreError (``keystore_unwritable``) when the directory cannot take it (a full disk)."""
+    try:
+        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL | os.O_NOFOLLOW, mode)
+    except FileExistsError:
+        raise
+    except OSError as error:
+        raise _unwritable(path, error) from error
     try:
         os.fchmod(fd, mode)  # the umask may have narrowed a public file's mode
-        os.write(fd, data)
+        if os.write(fd, data) != len(data):
+            raise OSError(28, "No space left on device")
         os.fsync(fd)
-    except BaseException:
+    except BaseException as error:
         os.close(fd)
         path.unlink(missing_ok=True)
+        if isinstance(error, OSError):
+            raise _unwritable(path, error) from error
         raise
     os.close(fd)
+
+
+def _unwritable(path: Path, error: OSError) -> KeystoreError:
+    return KeystoreError(f"{path.name} cannot be written in the key directory "
+                         f"({error.strerror or 'error'})", reason="keystore_unwritable")
 
 
 def replace_atomically(path: Path, data: bytes, mode: int) -> None:

@@ -180,3 +180,46 @@ def test_a_worker_whose_metrics_disk_is_full_still_delivers(small_disk, tmp_path
     assert done.returncode == 0, done.stderr
     assert "1 delivery attempt(s) made" in done.stdout
     assert "metrics degraded" in done.stderr
+
+
+def test_a_worker_whose_database_disk_is_full_says_so_and_exits_1(small_disk, tmp_path):
+    settings = Settings(data_dir=small_disk, allow_loopback_http=True)
+    container = build_container(settings)
+    migrate.upgrade(container.engine)
+    recipient = "91512081MA62K0260E"
+    register_partner(container, recipient, f"http://127.0.0.1:{free_port()}/inbox", None)
+    with container.uow() as uow:
+        message_id = str(uuid.uuid4())
+        uow.messages.add(StoredMessage(message_id, "test", SENDER, "150500", None, {"n": 1},
+                                       container.clock()))
+        uow.deliveries.schedule(message_id, recipient, container.clock())
+    container.keystore.ensure_current()  # the gateway's key exists, as in any deployment
+    env = {**environment(small_disk), "GOVGATE_METRICS_DIR": str(tmp_path / "metrics")}
+    held = container.engine.connect().execution_options(govgate_readonly=True)  # keeps the WAL
+    held.exec_driver_sql("SELECT 1")
+    try:
+        fill(small_disk)
+        done = subprocess.run([sys.executable, "-m", "gateway.cli", "worker", "--once"], env=env,
+                              capture_output=True, text=True, timeout=120, check=False)
+    finally:
+        held.close()
+        container.close()
+    assert done.returncode == 1, (done.stdout, done.stderr)
+    assert "(storage_unavailable)" in done.stderr
+    assert "Traceback" not in done.stderr
+
+
+def test_a_key_that_cannot_be_written_is_a_clear_error_not_a_traceback(small_disk, tmp_path):
+    database_url = f"sqlite:///{tmp_path / 'govgate.db'}"  # the database has room; keys not
+    settings = Settings(data_dir=tmp_path, database_url=database_url)
+    container = build_container(settings)
+    migrate.upgrade(container.engine)
+    container.close()
+    fill(small_disk)
+    env = {**environment(tmp_path), "GOVGATE_DATABASE_URL": database_url,
+           "GOVGATE_KEY_DIR": str(small_disk / "keys"), "GOVGATE_METRICS_DIR": str(tmp_path / "m")}
+    done = subprocess.run([sys.executable, "-m", "gateway.cli", "worker", "--once"], env=env,
+                          capture_output=True, text=True, timeout=120, check=False)
+    assert done.returncode == 1, (done.stdout, done.stderr)
+    assert "(keystore_unwritable)" in done.stderr and "Traceback" not in done.stderr
+    assert not any((small_disk / "keys").glob("*.key"))  # no torn key left behind
