@@ -104,3 +104,20 @@ def test_hr_needs_the_grant(world, client, admin_headers):
     response = world.hr.post("/v1/deferral-conclusions", json=conclusion())
     assert response.status_code == 403
     assert response.json()["reason"] == "not_granted"
+
+
+def test_one_partner_that_is_both_tax_and_finance_gets_one_copy(client, admin_headers, clock, container):
+    """Found by the live schemathesis run: a bureau registered with both roles was listed twice,
+    and the duplicate delivery row made every conclusion a 409 concurrent_conflict."""
+    from tests.support.world import build_world
+
+    world = build_world(client, admin_headers, clock, roles=("hr",))
+    bureau = client.post("/v1/admin/partners", headers=admin_headers, json={
+        "id": credit_code(77), "name": "税务与财政", "roles": ["tax", "finance"], "division_code": "150500",
+        "endpoint_url": "https://tax-finance.example.cn/govgate"})
+    assert bureau.status_code == 201, bureau.text
+    response = world.hr.post("/v1/deferral-conclusions", json=conclusion())
+    assert response.status_code == 202, response.text
+    assert response.json()["recipients"] == [credit_code(77)]
+    with container.uow() as uow:
+        assert uow.messages.recipients(response.json()["message_id"]) == [credit_code(77)]
