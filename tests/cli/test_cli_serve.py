@@ -56,6 +56,9 @@ def test_options_reach_uvicorn_and_the_workers_environment(bare_cli, monkeypatch
 
 
 def test_the_first_token_hint_works_from_any_directory(bare_cli, monkeypatch, tmp_path):
+    for name in CHILD_VARIABLES:  # serve sets them in os.environ: have monkeypatch undo that
+        monkeypatch.setenv(name, "registered for restoration")
+        monkeypatch.delenv(name)
     monkeypatch.setattr(uvicorn, "run", lambda *a, **k: None)
     result = bare_cli("serve")
     assert result.exit_code == 0, result.output

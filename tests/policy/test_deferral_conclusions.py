@@ -148,3 +148,18 @@ def test_an_unknown_division_is_refused(world):
     assert response.status_code == 422, response.text
     assert response.json()["errors"][0]["pointer"] == "/body/issuing_office/division_code"
     assert "GB/T 2260" in response.json()["errors"][0]["detail"]
+def test_one_partner_that_is_both_tax_and_finance_gets_one_copy(client, admin_headers, clock, container):
+    """Found by the live schemathesis run: a bureau registered with both roles was listed twice,
+    and the duplicate delivery row made every conclusion a 409 concurrent_conflict."""
+    from tests.support.world import build_world
+
+    world = build_world(client, admin_headers, clock, roles=("hr",))
+    bureau = client.post("/v1/admin/partners", headers=admin_headers, json={
+        "id": credit_code(77), "name": "税务与财政", "roles": ["tax", "finance"], "division_code": "150500",
+        "endpoint_url": "https://tax-finance.example.cn/govgate"})
+    assert bureau.status_code == 201, bureau.text
+    response = world.hr.post("/v1/deferral-conclusions", json=conclusion())
+    assert response.status_code == 202, response.text
+    assert response.json()["recipients"] == [credit_code(77)]
+    with container.uow() as uow:
+        assert uow.messages.recipients(response.json()["message_id"]) == [credit_code(77)]

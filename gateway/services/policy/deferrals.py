@@ -101,4 +101,4 @@ def _tax_and_finance(uow, division_code: str) -> list[str]:
                 f"no active {role.value} partner is registered for division {division_code}; "
                 "the conclusion must reach both tax and finance, so nothing was sent")
         recipients += [p.id for p in found]
-    return recipients
+    return list(dict.fromkeys(recipients))  # one copy for a bureau that is both tax and finance
