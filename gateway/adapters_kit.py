@@ -34,6 +34,7 @@ class AdapterKit:
     settings: Any  # gateway.settings.Settings
     calendar: WorkingDayCalendar
     session_factory: Callable[[], requests.Session] = requests.Session
+    facts: Any = None  # FactsRegistry: format → FactsSource (the measures' bulk fact queries)
     error_idioms: dict[str, Callable[..., Any]] = field(default_factory=dict)
     # idiom name → the handler of partners' inbound requests in that idiom (bank front-end)
     inbound_idioms: dict[str, Any] = field(default_factory=dict)

@@ -11,7 +11,6 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 
-import requests
 from sqlalchemy import Engine
 
 import adapters.bank
@@ -30,12 +29,27 @@ from .exchange.witnessing import WitnessClient
 from .keystore import GatewayKeyStore
 from .observability.spans import NoTracing
 from .observability.tracing import Tracing, build_tracing
+from .outbound import PartnerSession
 from .policy.calendar import WorkingDayCalendar
+from .policy.measures.catalogue import default_catalogue
+from .policy.measures.rulebook import load_measure_rules
 from .policy.rulesets import LoanRuleBook, load_rule_book
+from .queries.canonical_facts import CanonicalFacts
 from .queries.canonical_hr import CanonicalHrFacts
+from .queries.employer_facts import FactsRegistry
 from .queries.registry import HrFactsRegistry
 from .services.admin import AdminActions
+from .services.auth_failures import FailedAuthentications
+from .services.bulk.kinds import BatchKinds
+from .services.bulk.processing import BatchWorker
+from .services.bulk.reception import BulkLimits
+from .services.evidence_log import EvidenceLogView
 from .services.grants import AccessRights
+from .services.measures.comparison import ComparisonRuns
+from .services.measures.payouts import PayoutResults
+from .services.measures.pipeline import MeasurePipeline
+from .services.measures.risk_areas import RiskDivisions
+from .services.measures.signing import DecisionSigner
 from .services.partners import EndpointPolicy, PartnerRegistry
 from .services.ratelimit import RateLimiter
 from .settings import Settings
@@ -69,6 +83,7 @@ class Container:
     partners: PartnerRegistry
     access: AccessRights
     admin_rate_limiter: RateLimiter
+    auth_failures: FailedAuthentications
     keystore: GatewayKeyStore
     key_registry: KeyRegistry
     nonces: DatabaseNonceStore
@@ -81,9 +96,13 @@ class Container:
     rule_book: LoanRuleBook
     hr_facts: HrFactsRegistry
     adapters: AdapterRegistry
+    facts: FactsRegistry  # the measures' facts sources by partner format (adapters add theirs)
+    measures: MeasurePipeline
+    batch_kinds: BatchKinds  # the bulk exchange's kinds of batch (comparison runs, …)
     tracing: Tracing | NoTracing  # NO_TRACING unless GOVGATE_TRACING_EXPORTER names an exporter
     witnesses: WitnessClient | None = None  # configured C2SP witnesses (settings.log_witnesses)
     signed_exchange: object = None  # the HTTP edge's SignedExchange, set by create_app
+    evidence_view: EvidenceLogView | None = None  # the log as readers see it (the console)
     # idiom → renders a problem in a partner's own format; idiom → its inbound handler
     error_idioms: dict = field(default_factory=dict)
     inbound_idioms: dict = field(default_factory=dict)
@@ -100,8 +119,8 @@ def build_container(settings: Settings, *, clock: Callable[[], datetime] = utc_n
     read the spans of their requests from an in-memory one."""
     tracing = build_tracing(settings, span_exporter)
     # Every session that calls a partner (HR queries, deliveries, the adapters' transports)
-    # carries the trace when tracing is on, and is a plain requests.Session when it is off.
-    session_factory = tracing.session_factory if tracing.enabled else requests.Session
+    # carries the trace when tracing is on, and is a plain PartnerSession when it is off.
+    session_factory = tracing.session_factory if tracing.enabled else PartnerSession
     engine = make_engine(settings.effective_database_url)
     uow = SqlUnitOfWorkFactory(engine)
     spec = contract.load_spec()
@@ -127,6 +146,9 @@ def build_container(settings: Settings, *, clock: Callable[[], datetime] = utc_n
         admin_rate_limiter=RateLimiter(
             uow, clock, limit=settings.admin_rate_limit, window=settings.admin_rate_window_seconds
         ),
+        auth_failures=FailedAuthentications(
+            uow, clock, limit=settings.auth_failure_limit,
+            window=settings.auth_failure_window_seconds),
         keystore=keystore,
         key_registry=key_registry,
         nonces=nonces,
@@ -144,10 +166,21 @@ def build_container(settings: Settings, *, clock: Callable[[], datetime] = utc_n
         adapters=adapter_registry(settings, keystore, key_registry, clock,
                                   session_factory=session_factory),
         tracing=tracing,
+        facts=(facts := FactsRegistry({"canonical": CanonicalFacts(
+            session_factory(), keystore, key_registry, clock,
+            timeout=(3.05, float(settings.hr_query_timeout_seconds)))})),
+        measures=MeasurePipeline(catalogue := default_catalogue(), load_measure_rules(catalogue),
+                                 facts, DecisionSigner(keystore), uow, clock,
+                                 reference={"risk_areas": RiskDivisions()}),
+        batch_kinds=BatchKinds(),
     )
+    container.evidence_view = EvidenceLogView(container)
+    container.batch_kinds.register(ComparisonRuns(container.measures))
+    container.batch_kinds.register(PayoutResults(uow, clock))
     kit = AdapterKit(adapters=container.adapters, hr_facts=container.hr_facts, keystore=keystore,
                      key_registry=key_registry, uow=uow, clock=clock, settings=settings,
-                     calendar=container.calendar, session_factory=session_factory)
+                     calendar=container.calendar, session_factory=session_factory,
+                     facts=container.facts)
     for package in ADAPTER_PACKAGES:
         package.install(kit)
     container.error_idioms, container.inbound_idioms = kit.error_idioms, kit.inbound_idioms
@@ -157,17 +190,26 @@ def build_container(settings: Settings, *, clock: Callable[[], datetime] = utc_n
     return container
 
 
+def batch_worker(container: Container) -> BatchWorker:
+    """The bulk exchange's worker (``govgate batches work``; tests call ``run_once``)."""
+    return BatchWorker(container.uow, container.clock, container.batch_kinds,
+                       container.measures.signer)
+
+
 def create_app(settings: Settings, container: Container | None = None):
     """The ASGI application (a connexion FlaskApp) for ``settings``."""
     from connexion import FlaskApp
     from connexion.middleware import MiddlewarePosition
     from connexion.options import SwaggerUIOptions
 
+    from . import console
     from .api import problems
     from .api.middleware import RequestContextMiddleware
+    from .api.partner.bulk import BulkMiddleware
     from .api.partner.exchange import SignedExchange
     from .api.partner.middleware import ReceiptMiddleware, SignatureMiddleware
     from .api.validation import validator_map
+    from .api.wsgi import OneCallWSGI
     from .observability.logging import configure_logging
     from .observability.middleware import ObservedRequests
     from .observability.tracing import TracedRequests
@@ -176,6 +218,7 @@ def create_app(settings: Settings, container: Container | None = None):
     container.keystore.ensure_current()
     container.signed_exchange = SignedExchange(container)
     app = FlaskApp(__name__, specification_dir=str(contract.SPEC_DIR))
+    app._middleware_app.asgi_app = OneCallWSGI(app.app.wsgi_app)  # instead of a2wsgi's pool
     app.add_api(
         contract.SPEC_FILE,
         strict_validation=True,
@@ -187,6 +230,9 @@ def create_app(settings: Settings, container: Container | None = None):
         app.add_middleware(TracedRequests, position=MiddlewarePosition.BEFORE_EXCEPTION,
                            tracing=container.tracing, routes=contract.routes(contract.load_spec()))
     app.add_middleware(ObservedRequests, position=MiddlewarePosition.BEFORE_EXCEPTION)
+    # Bulk batches stream in and results stream out: served before anything buffers a body.
+    app.add_middleware(BulkMiddleware, position=MiddlewarePosition.BEFORE_EXCEPTION, container=container,
+                       limits=BulkLimits(max_lines=settings.bulk_max_lines))
     # Order matters: receipts wrap everything (413s are signed too); the body is buffered once;
     # signatures are verified after routing (to know the operation) and before connexion's security.
     app.add_middleware(ReceiptMiddleware, position=MiddlewarePosition.BEFORE_EXCEPTION, container=container)
@@ -199,6 +245,7 @@ def create_app(settings: Settings, container: Container | None = None):
     )
     problems.register(app)
     app.app.extensions["govgate"] = container
+    console.install(app.app, container)  # the operator console under /console/
     app.container = container  # type: ignore[attr-defined]
     configure_logging(settings)
     return app

@@ -49,6 +49,11 @@ class PartnerOperation:
     # x-govgate-idiom: the partner idiom (an adapter's format) its answers and errors speak.
     idiom: str | None = None
     path: str = ""  # the full request path (servers' base + the spec path)
+    # x-govgate-bulk: "ingest" (a streamed NDJSON batch of kind x-govgate-batch-kind) or
+    # "download" (streamed results); served by api/partner/bulk.py before the body is buffered.
+    bulk: str | None = None
+    batch_kind: str | None = None
+    method: str = ""
 
 
 def partner_operations(spec: dict) -> dict:
@@ -72,6 +77,9 @@ def partner_operations(spec: dict) -> dict:
                 roles=frozenset(operation.get("x-govgate-roles", ())),
                 idiom=operation.get("x-govgate-idiom"),
                 path=base + path,
+                bulk=operation.get("x-govgate-bulk"),
+                batch_kind=operation.get("x-govgate-batch-kind"),
+                method=method.upper(),
             )
     return found
 
@@ -125,3 +133,54 @@ def path_methods(spec: dict) -> PathMethods:
 def short_operation_id(operation_id: str) -> str:
     """Grants name an operation by the last part of its operationId (the handler's name)."""
     return operation_id.rsplit(".", 1)[-1]
+
+
+def component_schema(name: str, file: str = "measures.yaml", spec_dir: Path = SPEC_DIR) -> dict:
+    """A component schema with every ``$ref`` inlined, for validating content connexion does not
+    see (the lines of a bulk batch). OpenAPI's ``nullable`` is not used by these schemas."""
+    documents: dict[str, dict] = {}
+
+    def load(filename: str) -> dict:
+        if filename not in documents:
+            with open(spec_dir / "components" / filename, encoding="utf-8") as handle:
+                documents[filename] = yaml.safe_load(handle)
+        return documents[filename]
+
+    def inline(node, current: str):
+        if isinstance(node, dict):
+            if "$ref" in node:
+                target, _, pointer = node["$ref"].partition("#")
+                filename = target or current
+                found = load(filename)
+                for part in pointer.strip("/").split("/"):
+                    found = found[part]
+                return inline(found, filename)
+            return {k: inline(v, current) for k, v in node.items() if not k.startswith("x-")}
+        if isinstance(node, list):
+            return [inline(v, current) for v in node]
+        return node
+
+    return inline(load(file)["components"]["schemas"][name], file)
+
+
+def line_validator(name: str, file: str = "measures.yaml"):
+    """``check(document) -> [(pointer, message)]`` for one component schema, fast on the hot path
+    of a bulk batch: a compiled validator (fastjsonschema) says yes or no; only a line it refuses
+    is walked again (jsonschema) to report every bad field with its JSON Pointer."""
+    import fastjsonschema
+    import jsonschema
+
+    schema = component_schema(name, file)
+    compiled = fastjsonschema.compile(schema)
+    thorough = jsonschema.Draft4Validator(schema)
+
+    def check(document) -> list[tuple[str, str]]:
+        try:
+            compiled(document)
+            return []
+        except fastjsonschema.JsonSchemaException:
+            errors = sorted(thorough.iter_errors(document), key=lambda e: list(map(str, e.absolute_path)))
+            return [("/" + "/".join(str(p) for p in e.absolute_path), e.message[:200]) for e in errors[:20]] \
+                or [("", "does not match the schema")]
+
+    return check

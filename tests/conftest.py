@@ -8,6 +8,7 @@ import uuid
 from datetime import UTC, datetime, timedelta
 
 import pytest
+from hypothesis import settings as hypothesis_settings
 from sqlalchemy import create_engine, text
 
 from gateway.bootstrap import build_container, create_app
@@ -16,6 +17,11 @@ from gateway.settings import Settings
 from gateway.storage import migrate
 
 PG_URL = os.environ.get("GOVGATE_TEST_DATABASE_URL", "")
+
+# Properties are checked for truth, not speed (speed lives in bench/): on a loaded CI machine a
+# single example can take longer than hypothesis's default 200 ms deadline.
+hypothesis_settings.register_profile("govgate", deadline=None)
+hypothesis_settings.load_profile("govgate")
 
 
 class Clock:

@@ -19,8 +19,10 @@ FUNCTIONS_IN = {
     "GVLNQUAL": "submit_loan_qualification",
     "GVGRTREV": "submit_guarantee_review",
     "GVSUBCLM": "submit_subsidy_claim",
+    "GVPAYRES": "submit_payout_results",
 }
-FUNCTIONS_OUT = {"guarantee_decision": "GVGRTDEC", "subsidy_decision": "GVSUBDEC"}
+FUNCTIONS_OUT = {"guarantee_decision": "GVGRTDEC", "subsidy_decision": "GVSUBDEC",
+                 "payout_instructions": "GVPAYINS"}
 
 DATTYP = "2"  # the front-end's "XML data" type
 CNY = "10"  # CCYNBR: 10 = 人民币

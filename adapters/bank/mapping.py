@@ -50,6 +50,20 @@ GVGRTDEC — guarantee decision, gateway → bank (GuaranteeDecision)
              · GRTAMT guaranteed_amount_fen (optional) · CCYNBR · GRTTRM term_months
              (optional) · CGRFLG counter_guarantee_required (optional)
     RSNINFZ  per reason: RSNTXT                                                  → reasons[]
+GVPAYRES — the bank's results of a payout batch → PayoutResultsPackage (as a batch of lines)
+    PAYRESX  YURREF · BATNBR payout_batch_id
+    PAYRESZ  per line: REFNBR reference · RESCOD status (PAID, ACCOUNT_CLOSED, NAME_MISMATCH,
+             ACCOUNT_NOT_FOUND, ACCOUNT_FROZEN, REJECTED) · BNKSER bank_serial (optional)
+             · RESTXT detail (optional)                                            → lines[]
+  reply (BatchStatus)
+    BATINFX  YURREF · BATNBR batch_id · BATSTS state · LINTOT lines_total · STSURL status_url
+GVPAYINS — payout instructions, gateway → the paying bank (86号-6…9 payout batches)
+    PAYINSX  YURREF the payout batch id · SNDNBR HR's partner id · SNDTIM · MSRCOD measure
+             · PAYYER year · BUSDIV division_code · LINCNT line_count · TOTAMT total_fen · CCYNBR
+    PAYLINZ  per line: REFNBR reference (the bank's deduplication key) · DCSNBR decision_id
+             · MSRCOD measure · TRSAMT amount_fen · CCYNBR · CRDCOD payee.credit_code
+             · ACCNAM payee.account_name · ACCNBR payee.account_number · BNKNAM payee.bank_name
+             · PAYNAM payee.name                                                    → lines[]
 GVSUBDEC — subsidy decision, gateway → bank (SubsidyDecision)
     SUBDECX  YURREF · SNDNBR · SNDTIM
     SUBLINZ  per line: LONREF loan_reference · OUTCOM outcome (A approved, R rejected)
@@ -175,6 +189,31 @@ SUBSIDY_DECISION = (
         Field("RSNTXT", ("reason",), optional=True)), always=True),
 )
 
+PAYOUT_INSTRUCTIONS = (
+    Block("PAYINSX", (), (
+        *_SENT, Field("MSRCOD", ("measure",)), Field("PAYYER", ("year",), INT),
+        Field("BUSDIV", ("division_code",)), Field("LINCNT", ("line_count",), INT),
+        Field("TOTAMT", ("total_fen",), YUAN), CCYNBR)),
+    Block("PAYLINZ", ("lines", "*"), (
+        Field("REFNBR", ("reference",)), Field("DCSNBR", ("decision_id",)), Field("MSRCOD", ("measure",)),
+        Field("TRSAMT", ("amount_fen",), YUAN), CCYNBR, Field("CRDCOD", ("payee", "credit_code")),
+        Field("ACCNAM", ("payee", "account_name")), Field("ACCNBR", ("payee", "account_number")),
+        Field("BNKNAM", ("payee", "bank_name")), Field("PAYNAM", ("payee", "name"))), always=True),
+)
+
+PAYOUT_RESULTS = (
+    Block("PAYRESX", (), (YURREF, Field("BATNBR", ("payout_batch_id",)))),
+    Block("PAYRESZ", ("lines", "*"), (
+        Field("REFNBR", ("reference",)), Field("RESCOD", ("status",), SLUG),
+        Field("BNKSER", ("bank_serial",), optional=True), Field("RESTXT", ("detail",), optional=True)),
+          always=True),
+)
+
+BATCH_RECEIVED = (
+    Block("BATINFX", (), (YURREF, Field("BATNBR", ("batch_id",)), Field("BATSTS", ("state",)),
+                          Field("LINTOT", ("lines_total",), INT), Field("STSURL", ("status_url",)))),
+)
+
 
 @dataclass(frozen=True)
 class Function:
@@ -194,10 +233,13 @@ INBOUND = {f.funnam: f for f in (
     Function("GVGRTREV", GUARANTEE_REVIEW, "GuaranteeReviewRequest", "submit_guarantee_review",
              ACCEPTED, "Accepted"),
     Function("GVSUBCLM", SUBSIDY_CLAIM, "SubsidyClaim", "submit_subsidy_claim", ACCEPTED, "Accepted"),
+    Function("GVPAYRES", PAYOUT_RESULTS, "PayoutResultsPackage", "submit_payout_results",
+             BATCH_RECEIVED, "BatchStatus"),
 )}
 OUTBOUND = {kind: f for kind, f in (
     ("guarantee_decision", Function("GVGRTDEC", GUARANTEE_DECISION, "GuaranteeDecision")),
     ("subsidy_decision", Function("GVSUBDEC", SUBSIDY_DECISION, "SubsidyDecision")),
+    ("payout_instructions", Function("GVPAYINS", PAYOUT_INSTRUCTIONS, "PayoutInstructions")),
 )}
 assert {f.operation for f in INBOUND.values()} == set(codes.FUNCTIONS_IN.values())
 assert {k: f.funnam for k, f in OUTBOUND.items()} == codes.FUNCTIONS_OUT

@@ -21,6 +21,7 @@ from gateway.delivery.assembly import DeliverySettings
 from gateway.services.sm2_keys import sm2_key_for
 
 from .channel import FORMAT, TaxChannel
+from .facts import CfxFacts
 from .gateway_key import GatewaySm2Key
 from .settings import SAMPLE_SETTINGS, TaxSettings, validate_settings
 from .xml import unwritable
@@ -31,6 +32,20 @@ __all__ = ["FORMAT", "SAMPLE_SETTINGS", "TaxChannel", "TaxSettings", "install",
 
 def install(kit: AdapterKit) -> None:
     kit.adapters.register(FORMAT, build_channel(kit), text_rule=unwritable)
+    if kit.facts is not None:  # 86号-6 比对: premiums asked in bulk (.facts)
+        kit.facts.register(FORMAT, build_facts(kit))
+
+
+def build_facts(kit: AdapterKit) -> CfxFacts:
+    gateway_key = GatewaySm2Key(kit.settings.effective_key_dir)
+
+    def partner_key(partner_id: str, keyid: str):
+        with kit.uow() as uow:
+            return sm2_key_for(uow, partner_id, keyid, kit.clock())
+
+    return CfxFacts(gateway_key.private_key, partner_key, kit.clock,
+                    timeout=DeliverySettings.from_settings(kit.settings).timeout,
+                    session_factory=kit.session_factory)
 
 
 def build_channel(kit: AdapterKit) -> TaxChannel:

@@ -8,6 +8,10 @@ below are this adapter's own, chosen inside the families the TIPS idiom uses
 Message numbers
     3101  DeferralConclusion3101   the gateway (a data-exchange centre) → tax: an HR deferral
                                    conclusion (认定结论) copied to the tax office
+    3201  PremiumQuery3201         the gateway → tax: the unemployment premiums a list of
+                                   employers (CorpCode) actually paid in a year (86号-6 比对)
+    1201  PremiumReturn1201        tax → the gateway: the answer, one Corp per employer on
+                                   record (CorpPaidAmt, StaffPaidAmt as 2-decimal yuan)
     9120  MsgReturn9120            the generic answer: {OriMsgNo, Result, AddWord, Information}
 
 Result codes of a 9120 answer (what the delivery worker does with each)
@@ -27,8 +31,12 @@ from dataclasses import dataclass
 
 DEFERRAL_CONCLUSION_MSGNO = "3101"
 GENERIC_REPLY_MSGNO = "9120"
+PREMIUM_QUERY_MSGNO = "3201"
+PREMIUM_RETURN_MSGNO = "1201"
 BLOCK_NAMES = {DEFERRAL_CONCLUSION_MSGNO: "DeferralConclusion3101",
-               GENERIC_REPLY_MSGNO: "MsgReturn9120"}
+               GENERIC_REPLY_MSGNO: "MsgReturn9120",
+               PREMIUM_QUERY_MSGNO: "PremiumQuery3201",
+               PREMIUM_RETURN_MSGNO: "PremiumReturn1201"}
 
 # Canonical message kind → the CFX message number that carries it.
 MSGNO_FOR_KIND = {"deferral_conclusion": DEFERRAL_CONCLUSION_MSGNO}

@@ -143,6 +143,11 @@ def _register() -> None:
     from . import witness
 
     main.add_command(witness.witness)
+    from . import batches, progress, risk_areas
+
+    main.add_command(risk_areas.risk_area)
+    main.add_command(batches.batches)
+    main.add_command(progress.progress)
 
 
 _register()

@@ -16,6 +16,7 @@ import click
 from ..errors import InvalidInput
 from ..evidence import GatewayKeys, MalformedEvidence, verify_bundle
 from ..evidence.note import Verifier
+from ..exchange.evidence_reads import logged
 from .output import emit_json, table
 from .params import json_option
 from .session import CliSession
@@ -130,7 +131,7 @@ def export(session: CliSession, message_id: str, out: Path, as_json: bool) -> No
     c = session.container()
     # Record the read first; the bundle is built (and the head sealed if need be) afterwards,
     # in transactions of its own, as the API does.
-    session.read("evidence.read", "message", message_id, lambda uow, now: None, audited=True)
+    session.read("evidence.read", "message", message_id, logged(message_id), audited=True)
     answer = c.message_log.evidence(message_id, _sender_jwk)
     if answer["status"] != "integrated":
         click.echo(f"error: {message_id} is not in the Merkle tree yet (another integrator is at "

@@ -24,8 +24,9 @@ from ..domain.identifiers import citizen_id_check_char, credit_code_check_char, 
 from ..errors import GovgateError
 from ..signatures import SigningKey
 from ..simulators import Behaviour, CanonicalPartnerSimulator
+from ..simulators.facts import CanonicalFactsSimulator
 from ..simulators.hr import CanonicalHrSimulator
-from . import tax_system
+from . import employer_story, tax_system
 
 DIVISION = "150500"  # 通辽市, Inner Mongolia
 KEYS_DIRNAME = "demo-keys"
@@ -61,11 +62,12 @@ class PartnerRole:
 
 
 ROLES = (
-    PartnerRole("hr", "通辽市人力资源和社会保障局", ("deferral",), 1),
+    PartnerRole("hr", "通辽市人力资源和社会保障局", ("deferral", "comparison", "payout"), 1),
     PartnerRole("tax", "国家税务总局通辽市税务局", (), 2),
     PartnerRole("finance", "通辽市财政局", ("subsidy_decision",), 3),
-    PartnerRole("bank", "中国农业银行股份有限公司通辽分行", ("lending", "subsidy"), 4),
+    PartnerRole("bank", "中国农业银行股份有限公司通辽分行", ("lending", "subsidy", "payout_results"), 4),
     PartnerRole("guarantee_fund", "通辽市融资担保有限公司", ("guarantee",), 5),
+    PartnerRole("social_insurance", "通辽市社会保险事业服务中心", (), 6),
 )
 
 # What the HR system has on record for the story's borrower (86号-16's borrower groups).
@@ -167,20 +169,25 @@ class DemoWorld:
             extra: dict = {}
             if spec.role == "tax" and tax_system.speaks_cfx(self.gateway.container):
                 extra = tax_system.start_cfx(partner, self.gateway)
+                partner.simulator.premiums.update(employer_story.cfx_premiums())  # 86号-6 facts
             else:
-                partner.simulator = self._canonical_simulator(spec, key, jwks).start()
+                partner.simulator = self._canonical_simulator(spec, key, jwks, self.gateway.clock).start()
             self._register(partner, extra)
         for partner in self.partners.values():
-            partner.client = PartnerClient.from_published_keys(self.gateway.base_url, partner.key)
+            partner.client = PartnerClient.from_published_keys(self.gateway.base_url, partner.key,
+                                                               clock=self.gateway.clock)
         return self
 
     @staticmethod
-    def _canonical_simulator(spec: PartnerRole, key: SigningKey, jwks) -> CanonicalPartnerSimulator:
+    def _canonical_simulator(spec: PartnerRole, key: SigningKey, jwks, clock) -> CanonicalPartnerSimulator:
         if spec.role == "hr":
-            return CanonicalHrSimulator(spec.partner_id, key, jwks, facts=HR_FACTS)
+            return CanonicalHrSimulator(spec.partner_id, key, jwks, facts=HR_FACTS, clock=clock)
+        if spec.role in ("tax", "social_insurance"):  # they answer the measures' fact queries
+            facts = employer_story.tax_facts() if spec.role == "tax" else employer_story.social_insurance_facts()
+            return CanonicalFactsSimulator(spec.partner_id, key, jwks, facts=facts)
         # The finance system answers its first delivery with 500: the story's retried delivery.
         behaviour = Behaviour(fail_times=1, fail_status=500) if spec.role == "finance" else None
-        return CanonicalPartnerSimulator(spec.partner_id, key, jwks, behaviour=behaviour)
+        return CanonicalPartnerSimulator(spec.partner_id, key, jwks, behaviour=behaviour, clock=clock)
 
     def _register(self, partner: DemoPartner, extra: dict) -> None:
         spec = partner.spec

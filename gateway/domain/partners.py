@@ -17,6 +17,7 @@ class Role(str, enum.Enum):
     FINANCE = "finance"
     BANK = "bank"
     GUARANTEE_FUND = "guarantee_fund"
+    WEB_HALL = "web_hall"  # the provincial online service hall (网上办事大厅), 86号-6/7 applications
 
 
 class PartnerStatus(str, enum.Enum):

@@ -171,6 +171,28 @@ def exposition(queue_depth: Mapping[str, int] | None = None) -> bytes:
     return text + generate_latest(scraped)
 
 
+def counter_totals(*names: str) -> dict[str, dict[tuple[tuple[str, str], ...], float]]:
+    """The current totals of the counters ``names`` (without ``_total``), summed over every
+    process in multiprocess mode: name -> {sorted (label, value) pairs: total}."""
+    from prometheus_client import REGISTRY, CollectorRegistry
+    from prometheus_client.multiprocess import MultiProcessCollector
+
+    metric_set()  # the counters exist (at zero) even before anything was counted
+    registry = REGISTRY
+    if metric_set().directory:
+        registry = CollectorRegistry(auto_describe=False)
+        MultiProcessCollector(registry, path=metric_set().directory)
+    totals: dict[str, dict] = {name: {} for name in names}
+    for family in registry.collect():
+        if family.name not in totals:
+            continue
+        for sample in family.samples:
+            if sample.name == family.name + "_total":
+                key = tuple(sorted(sample.labels.items()))
+                totals[family.name][key] = totals[family.name].get(key, 0.0) + sample.value
+    return totals
+
+
 class _Once:
     def __init__(self, family) -> None:
         self.family = family

@@ -2,6 +2,7 @@
 
     latest_checkpoint(c)   the newest signed checkpoint with its witnesses' cosignature lines
     describe(c)            origin, note verifier keys, tree size, pending entries, witness state
+    EvidenceLogView        the console's view: size, latest checkpoint, "verify now"
 """
 
 from __future__ import annotations
@@ -59,3 +60,37 @@ def describe(c) -> dict:
         "witness_quorum": c.settings.log_witness_quorum,
         "published_size": None if published is None else published.size,
     }
+
+
+@dataclass(frozen=True)
+class Verification:
+    intact: bool
+    entries_checked: int
+    checkpoints_checked: int
+    tree_size: int
+    root: str  # base64
+    last_checkpoint_size: int | None
+    failure: object | None  # a TreeFinding: code, index, detail
+
+
+class EvidenceLogView:
+    """What the console shows of the log; it asks here, never the log's tables."""
+
+    def __init__(self, container) -> None:
+        self._c = container
+
+    def size(self, uow) -> int:
+        return uow.message_log.tree().size
+
+    def pending(self, uow) -> int:
+        return uow.message_log.pending_count()
+
+    def latest_checkpoint(self) -> LatestCheckpoint | None:
+        return latest_checkpoint(self._c)
+
+    def verify_now(self) -> Verification:
+        """Recompute the whole tree and check every checkpoint against the gateway's JWKS."""
+        report = self._c.message_log.verify(GatewayKeys.from_jwks(self._c.keystore.jwks()))
+        return Verification(report.ok, report.entries_checked, report.checkpoints_checked, report.size,
+                            b64(report.root) if report.size else "", report.last_checkpoint_size,
+                            report.failure)

@@ -51,3 +51,54 @@ def verify_content_digest(header_value: str | None, body: bytes) -> str:
     if not checked:
         raise SignatureRejected(Rejection.CONTENT_DIGEST_UNSUPPORTED)
     return http_sf.ser(checked)
+
+
+_HASHES: dict[str, Callable] = {"sha-256": hashlib.sha256, "sha-512": hashlib.sha512}
+
+
+class StreamingDigest:
+    """Checks a Content-Digest against a body that arrives in chunks, in constant memory.
+
+    Construction parses the field (raising like ``verify_content_digest``); ``update`` each
+    chunk; ``check()`` raises ``content_digest_mismatch`` unless every known member matches.
+    """
+
+    def __init__(self, header_value: str | None) -> None:
+        if header_value is None:
+            raise SignatureRejected(Rejection.CONTENT_DIGEST_MISSING)
+        members = parse_dictionary(header_value, Rejection.CONTENT_DIGEST_MALFORMED)
+        self._expected: dict[str, bytes] = {}
+        for alg, (value, _params) in members.items():
+            if alg not in _HASHES:
+                continue
+            if not isinstance(value, bytes):
+                raise SignatureRejected(Rejection.CONTENT_DIGEST_MALFORMED)
+            self._expected[alg] = value
+        if not self._expected:
+            raise SignatureRejected(Rejection.CONTENT_DIGEST_UNSUPPORTED)
+        self._hashes = {alg: _HASHES[alg]() for alg in self._expected}
+        self.value = http_sf.ser(self._expected)  # what evidence records
+        self.length = 0
+
+    def update(self, chunk: bytes) -> None:
+        self.length += len(chunk)
+        for h in self._hashes.values():
+            h.update(chunk)
+
+    def check(self) -> None:
+        for alg, expected in self._expected.items():
+            if not hmac.compare_digest(expected, self._hashes[alg].digest()):
+                raise SignatureRejected(Rejection.CONTENT_DIGEST_MISMATCH)
+
+
+class DigestWriter:
+    """Computes the Content-Digest of content produced in chunks (bulk results, clients)."""
+
+    def __init__(self, alg: str = "sha-256") -> None:
+        self.alg, self._hash = alg, _HASHES[alg]()
+
+    def update(self, chunk: bytes) -> None:
+        self._hash.update(chunk)
+
+    def value(self) -> str:
+        return http_sf.ser({self.alg: self._hash.digest()})

@@ -86,12 +86,14 @@ class RequestSigner:
     def label(self) -> str:
         return self._label
 
-    def sign(self, request: HttpRequest) -> SignatureFields:
+    def sign(self, request: HttpRequest, *, digest: str | None = None) -> SignatureFields:
         """Raises ``ValueError`` if the request lacks a field the profile covers
-        (Content-Type with content, Idempotency-Key on POST)."""
+        (Content-Type with content, Idempotency-Key on POST). ``digest``: the Content-Digest of
+        a body streamed separately (bulk batches), computed by the caller over every byte."""
         headers = request.headers.copy()
-        digest = None
-        if request.body or "content-digest" in headers:
+        if digest is not None:
+            headers.set("Content-Digest", digest)
+        elif request.body or "content-digest" in headers:
             digest = content_digest(request.body, self._digest_alg)
             headers.set("Content-Digest", digest)
         signed = HttpRequest(request.method, request.target_uri, headers, request.body)
@@ -103,10 +105,14 @@ class RequestSigner:
         params["tag"] = self._tag
         if self._include_alg:
             params["alg"] = self._key.algorithm
+        components = request_components(signed)
+        if digest is not None and not request.body:  # a streamed body: cover its type and digest
+            components = tuple(dict.fromkeys(
+                (*components, ComponentId.of("content-type"), ComponentId.of("content-digest"))))
         return sign_components(
             self._key,
             self._label,
-            request_components(signed),
+            components,
             params,
             signed,
             None,
@@ -130,15 +136,17 @@ class ResponseSigner:
         self._digest_alg = digest_algorithm
 
     def sign(
-        self, response: HttpResponse, request: HttpRequest, request_label: str | None
+        self, response: HttpResponse, request: HttpRequest, request_label: str | None,
+        *, digest: str | None = None,
     ) -> SignatureFields:
         """``request_label`` is the label of the request's verified signature, None if it had none.
 
         Errors are signed too, so request components that cannot be resolved (a request that
         was rejected for lacking a Content-Digest, say) are left out rather than failing.
+        ``digest``: the Content-Digest of a body streamed after the headers (bulk results).
         """
         headers = response.headers.copy()
-        digest = content_digest(response.body, self._digest_alg)
+        digest = digest or content_digest(response.body, self._digest_alg)
         headers.set("Content-Digest", digest)
         signed = HttpResponse(response.status, headers, response.body)
         wanted = response_components(

@@ -21,8 +21,8 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 
 from gateway.signatures import checks
-from gateway.signatures.components import SignatureBase
-from gateway.signatures.digest import verify_content_digest
+from gateway.signatures.components import ComponentId, SignatureBase
+from gateway.signatures.digest import StreamingDigest, verify_content_digest
 from gateway.signatures.errors import Rejection, SignatureRejected
 from gateway.signatures.fields import SignatureEntry, select_signature
 from gateway.signatures.keys import PublicKeyInfo
@@ -100,11 +100,20 @@ class RequestVerifier:
         return RequestVerifier(key_resolver, nonce_store, clock=self._clock, window=self._window,
                                tag=self._tag)
 
-    def verify(self, request: HttpRequest) -> VerifiedRequest:
-        """Return the verified request or raise ``SignatureRejected`` with the first failed check."""
+    def verify(self, request: HttpRequest, *, body_follows: bool = False) -> VerifiedRequest:
+        """Return the verified request or raise ``SignatureRejected`` with the first failed check.
+
+        ``body_follows``: the body is streamed after this check (bulk batches); the Content-Digest
+        must be present and well-formed here, and the caller checks it against every byte with
+        ``StreamingDigest`` before anything of the body is applied."""
         entry = select_signature(request.headers, self._tag)
-        require_coverage(entry, request_components(request), REQUEST_PARAMETERS)
-        digest = _checked_digest(request)  # before the base: the base needs the digest field
+        required = request_components(request)
+        if body_follows:  # the content is coming: its type and digest must be signed
+            required = (*required, ComponentId.of("content-type"), ComponentId.of("content-digest"))
+        require_coverage(entry, tuple(dict.fromkeys(required)), REQUEST_PARAMETERS)
+        # before the base: the base needs the digest field
+        digest = StreamingDigest(request.headers.get("content-digest")).value if body_follows \
+            else _checked_digest(request)
         base = checks.signature_base(entry, request)
         now = self._clock()
         key = checks.usable_key(self._keys, entry, now)

@@ -50,6 +50,7 @@ class Behaviour:
     retry_after: str | None = None  # Retry-After sent with the failures (e.g. 429)
     reject_status: int | None = None  # always answer this (e.g. 400), after verifying
     delay_seconds: float = 0.0  # hold the request this long after recording the message
+    release: threading.Event | None = None  # when set, a held request ends at once
     receipt: str = "valid"  # one of RECEIPT_MODES
 
 
@@ -118,7 +119,9 @@ class CanonicalPartnerSimulator(LoopbackServer):
                 self.duplicates[key] += 1
             else:
                 self.received[key] = envelope
-        if delay:
+        if delay and behaviour.release is not None:
+            behaviour.release.wait(delay)
+        elif delay:
             time.sleep(delay)
         answer = _json(200, {"message_id": key, "status": "accepted", "duplicate": duplicate})
         return self._signed(answer, request, verified.label, behaviour.receipt)

@@ -24,11 +24,14 @@ from http.server import BaseHTTPRequestHandler
 
 from adapters.tax.codes import (
     GENERIC_REPLY_MSGNO,
+    PREMIUM_QUERY_MSGNO,
+    PREMIUM_RETURN_MSGNO,
     RESULT_DUPLICATE,
     RESULT_FOR_REJECTION,
     RESULT_OK,
 )
 from adapters.tax.errors import CfxRejected
+from adapters.tax.facts import read_query, return_document
 from adapters.tax.header import CHINA, Header, document, read_document, reply_block
 from adapters.tax.messages import read_conclusion
 from adapters.tax.signature import sign_document, split_signed
@@ -65,6 +68,9 @@ class TaxSimulator(LoopbackServer):
         self.duplicates: Counter[str] = Counter()
         self.refused: list[str] = []  # CfxRejected reasons
         self.requests = 0
+        # 86号-6 facts: (year, credit code) → (employer paid fen, staff paid fen); queries asked
+        self.premiums: dict[tuple[int, str], tuple[int, int]] = {}
+        self.queries: list[tuple[int, int]] = []
         self._serial = itertools.count(1)
         self._lock = threading.Lock()
         self._serve(_handler(self), host, port, "/cfx", "tax-simulator")
@@ -76,6 +82,8 @@ class TaxSimulator(LoopbackServer):
             if self.behaviour.fail_times > 0:
                 self.behaviour.fail_times -= 1
                 return self.behaviour.fail_status, b"busy"
+        if (_header_of(body) or _NO_HEADER).msg_no == PREMIUM_QUERY_MSGNO:
+            return self._premiums(body)
         try:
             header, conclusion = read_conclusion(body, self._gateway_key(), self.sm2)
         except CfxRejected as exc:
@@ -92,6 +100,22 @@ class TaxSimulator(LoopbackServer):
         time.sleep(self.behaviour.delay_seconds)
         result = RESULT_DUPLICATE if duplicate else self.behaviour.result
         return 200, self._reply(header, result, "")
+
+    def _premiums(self, body: bytes) -> tuple[int, bytes]:
+        """86号-6: the premiums of the employers asked about that tax has on record (3201 → 1201)."""
+        try:
+            header, year, codes = read_query(body, self._gateway_key(), self.sm2)
+        except CfxRejected as exc:
+            with self._lock:
+                self.refused.append(exc.reason)
+            return 200, self._reply(_header_of(body), RESULT_FOR_REJECTION[exc.reason], exc.reason)
+        with self._lock:
+            self.queries.append((year, len(codes)))
+            paid = {c: self.premiums[(year, c)] for c in codes if (year, c) in self.premiums}
+        reply = Header(src=self.node, des=header.src, app=header.app, msg_no=PREMIUM_RETURN_MSGNO,
+                       msg_id=f"{header.msg_id[:8]}{self.node[-4:]}{next(self._serial):08d}",
+                       msg_ref=header.msg_id, work_date=header.work_date)
+        return 200, sign_document(return_document(reply, year, paid), self.signing_key, self.sm2)
 
     def _reply(self, request: Header | None, result: str, add_word: str) -> bytes:
         mode = self.behaviour.reply
@@ -113,6 +137,9 @@ class TaxSimulator(LoopbackServer):
         if mode == "bad_signature":
             return signed.replace(b"<Result>", b"<Result >", 1)
         return signed
+
+
+_NO_HEADER = Header("0" * 12, "0" * 12, "", "0000", "0" * 20, "0" * 20, dt.date(2000, 1, 1))
 
 
 def _header_of(body: bytes) -> Header | None:

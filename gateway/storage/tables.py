@@ -16,6 +16,7 @@ from sqlalchemy import (
     Table,
     Text,
     UniqueConstraint,
+    text,
 )
 from sqlalchemy import text as sql_text
 
@@ -330,6 +331,123 @@ subsidy_claim_lines = Table(
     UniqueConstraint("qualification_id", "loan_reference", "period", name="uq_subsidy_loan_quarter"),
 )
 
+# The measures' decisions (86号-6…9 and later measures): one row per subject decided, with the
+# signed record naming the rule-set version and the facts used. payout_state follows the money.
+measure_decisions = Table(
+    "measure_decisions",
+    metadata,
+    Column("id", String(64), primary_key=True),
+    Column("measure", String(16), nullable=False),
+    Column("subject_key", String(40), nullable=False),
+    Column("division_code", String(6), nullable=False),
+    Column("year", Integer, nullable=False),
+    Column("outcome", String(24), nullable=False),
+    Column("amount_fen", BigInteger, nullable=False),
+    Column("rule_set_version", String(40), nullable=False),
+    Column("channel", String(16), nullable=False),
+    Column("source_id", String(64), nullable=False),
+    Column("sender_id", String(18), nullable=False),
+    Column("record", JSON, nullable=False),
+    Column("payout_state", String(16), nullable=True),  # None | instructed | paid | failed
+    Column("created_at", UTCDateTime, nullable=False),
+    Index("ix_measure_decisions_progress", "measure", "division_code", "year"),
+    Index("ix_measure_decisions_source", "source_id", "id"),
+    Index("ix_measure_decisions_subject", "measure", "subject_key"),
+)
+
+# The region-wide claim register: a key (86号-6 employer+year, 86号-8/9 the hire) is held by
+# one eligible decision; the unique constraint refuses a concurrent second holder.
+measure_claims = Table(
+    "measure_claims",
+    metadata,
+    Column("claim_group", String(40), nullable=False),
+    Column("claim_key", String(80), nullable=False),
+    Column("decision_id", String(64), nullable=False),
+    Column("measure", String(16), nullable=False),
+    Column("division_code", String(6), nullable=False),
+    Column("created_at", UTCDateTime, nullable=False),
+    UniqueConstraint("claim_group", "claim_key", name="uq_measure_claims_key"),
+)
+
+# 86号-7 reference data: medium/high-risk areas (中高风险地区), maintained by operators with
+# their source and dates; withdrawn, never deleted (the audit trail keeps who did what).
+risk_areas = Table(
+    "risk_areas",
+    metadata,
+    Column("id", String(64), primary_key=True),
+    Column("division_code", String(6), nullable=False, index=True),
+    Column("area_name", String(200), nullable=False),
+    Column("level", String(8), nullable=False),  # medium | high
+    Column("valid_from", String(10), nullable=False),  # ISO dates, inclusive
+    Column("valid_to", String(10), nullable=True),  # None: still in force
+    Column("source", String(500), nullable=False),
+    Column("recorded_by", String(64), nullable=False),
+    Column("recorded_at", UTCDateTime, nullable=False),
+    Column("withdrawn_at", UTCDateTime, nullable=True),
+    Column("withdrawn_reason", String(500), nullable=True),
+)
+
+# The bulk exchange: one row per batch (an NDJSON request of up to 100,000 lines), its lines
+# kept as received and answered one by one. A batch is processed only once wholly received
+# with its digest checked; a half-received batch is refused and its lines removed.
+batches = Table(
+    "batches",
+    metadata,
+    Column("id", String(64), primary_key=True),
+    Column("partner_id", String(18), nullable=False),
+    Column("kind", String(24), nullable=False),  # comparison | payout_results | …
+    Column("idempotency_key", String(255), nullable=False),
+    Column("params", JSON, nullable=False),
+    Column("content_digest", String(200), nullable=False),
+    Column("state", String(16), nullable=False),  # receiving|received|processing|done|refused
+    Column("lines_total", Integer, nullable=False),
+    Column("lines_done", Integer, nullable=False),
+    Column("bytes", BigInteger, nullable=False),
+    Column("refusal", JSON, nullable=True),
+    Column("summary", JSON, nullable=True),  # counts by outcome once done
+    Column("results_digest", String(200), nullable=True),
+    Column("results_signature", JSON, nullable=True),
+    Column("locked_until", UTCDateTime, nullable=True),
+    Column("created_at", UTCDateTime, nullable=False),
+    Column("received_at", UTCDateTime, nullable=True),
+    Column("finished_at", UTCDateTime, nullable=True),
+    UniqueConstraint("partner_id", "idempotency_key", name="uq_batches_partner_key"),
+    Index("ix_batches_state", "state", "created_at"),
+)
+
+batch_lines = Table(
+    "batch_lines",
+    metadata,
+    Column("batch_id", String(64), primary_key=True),
+    Column("seq", Integer, primary_key=True),  # 1-based line number
+    Column("body", Text, nullable=False),
+    Column("outcome", String(24), nullable=True),
+    Column("result", Text, nullable=True),  # the signed result, canonical JSON
+)
+
+# Payout lines: one payout instruction of one decision to the paying bank. The reference is
+# what the bank deduplicates on; a decision has at most one line that is not failed (the
+# partial unique index), so whatever is retried or replayed, a decision is paid at most once.
+payout_lines = Table(
+    "payout_lines",
+    metadata,
+    Column("reference", String(80), primary_key=True),  # <decision id>#<attempt>
+    Column("payout_batch_id", String(64), nullable=False, index=True),
+    Column("decision_id", String(64), nullable=False),
+    Column("attempt", Integer, nullable=False),
+    Column("measure", String(16), nullable=False),
+    Column("division_code", String(6), nullable=False),
+    Column("amount_fen", BigInteger, nullable=False),
+    Column("payee", JSON, nullable=False),
+    Column("state", String(16), nullable=False),  # instructed | paid | failed
+    Column("bank_status", String(32), nullable=True),  # the bank's result: paid, account_closed, …
+    Column("bank_detail", String(500), nullable=True),
+    Column("created_at", UTCDateTime, nullable=False),
+    Column("settled_at", UTCDateTime, nullable=True),
+    Index("uq_payout_lines_live_decision", "decision_id", unique=True,
+          sqlite_where=text("state != 'failed'"), postgresql_where=text("state != 'failed'")),
+)
+
 # Readiness (observability/health): one row, replaced by each probe, shows the database can
 # take a write (a full disk, a page limit, a read-only replica). Holds at most one row.
 storage_probes = Table(
@@ -337,4 +455,17 @@ storage_probes = Table(
     metadata,
     Column("id", BigId, primary_key=True, autoincrement=True),
     Column("filler", LargeBinary, nullable=False),
+)
+
+# Operator console sessions (gateway/console): only a hash of the session id is stored, so a
+# copy of the database does not let anyone sign in; the token's role is read on every request.
+console_sessions = Table(
+    "console_sessions",
+    metadata,
+    Column("id_hash", String(64), primary_key=True),
+    Column("token_id", String(40), ForeignKey("admin_tokens.id"), nullable=False, index=True),
+    Column("csrf_secret", String(64), nullable=False),
+    Column("created_at", UTCDateTime, nullable=False),
+    Column("last_seen_at", UTCDateTime, nullable=False),
+    Column("expires_at", UTCDateTime, nullable=False, index=True),
 )

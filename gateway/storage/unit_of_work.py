@@ -17,8 +17,11 @@ from sqlalchemy import exc as sa_exc
 
 from ..errors import StorageUnavailable
 from . import admin_repositories as a
+from . import batch_repositories as b
+from . import console_repositories as cs
 from . import delivery_repositories as d
 from . import exchange_repositories as x
+from . import measure_repositories as m
 from . import partner_repositories as r
 from . import policy_repositories as p
 from .database import WriterQueue, writer_queue
@@ -69,7 +72,12 @@ class SqlUnitOfWork:
     def _open(self) -> None:
         self._conn = self._engine.connect()
         if self._readonly:
-            self._conn = self._conn.execution_options(govgate_readonly=True)
+            options = {"govgate_readonly": True}
+            if self._engine.dialect.name == "postgresql":
+                # Under READ COMMITTED each statement reads its own snapshot inside a transaction
+                # too, so a reader's BEGIN and COMMIT would buy two round trips and nothing else.
+                options["isolation_level"] = "AUTOCOMMIT"
+            self._conn = self._conn.execution_options(**options)
         self._transaction = self._conn.begin()
         conn = self._conn
         self.partners = r.PartnerRepository(conn)
@@ -85,6 +93,12 @@ class SqlUnitOfWork:
         self.qualifications = p.QualificationRepository(conn)
         self.subsidy_claim_lines = p.SubsidyClaimLineRepository(conn)
         self.deliveries = d.DeliveryRepository(conn)
+        self.console_sessions = cs.ConsoleSessionRepository(conn)
+        self.measure_decisions = m.MeasureDecisionRepository(conn)
+        self.measure_claims = m.ClaimRegister(conn)
+        self.risk_areas = m.RiskAreaRepository(conn)
+        self.batches = b.BatchRepository(conn)
+        self.payout_lines = m.PayoutLineRepository(conn)
 
     @property
     def connection(self) -> Connection:

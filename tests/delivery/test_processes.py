@@ -15,6 +15,7 @@ import os
 import signal
 import subprocess
 import sys
+import threading
 import time
 import uuid
 from pathlib import Path
@@ -166,15 +167,19 @@ def test_a_worker_killed_mid_delivery_loses_nothing(gateway_for):
 
 
 def test_a_stale_workers_duplicate_receipt_is_ignored(gateway_for):
-    gateway = gateway_for(Behaviour(delay_seconds=3))
+    # The first request is held until the second worker has delivered, however slowly the
+    # machine starts that worker; only then does the stale worker get its (duplicate) receipt.
+    release = threading.Event()
+    gateway = gateway_for(Behaviour(delay_seconds=120, release=release))
     slow, slow_log = gateway.start_worker(lease_seconds=1)
     [message_id] = gateway.accept(1)
     wait_for(lambda: message_id in gateway.recipient.received, "the recipient to hold the request")
     gateway.recipient.behaviour.delay_seconds = 0
 
     fast, _ = gateway.start_worker(lease_seconds=1)  # takes over once the lease has run out
-    wait_for(lambda: gateway.deliveries()[0].state == "delivered", "the second worker's delivery")
+    wait_for(lambda: gateway.deliveries()[0].state == "delivered", "the second worker's delivery", timeout=120)
     delivered = gateway.deliveries()[0]
+    release.set()
     wait_for(lambda: "duplicate receipt ignored" in slow_log.read_text(), "the stale worker")
     assert terminate(slow) == 0 and terminate(fast) == 0
 

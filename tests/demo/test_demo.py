@@ -96,7 +96,7 @@ def test_the_partners_private_keys_are_left_for_the_cli_client(played):
     _, data_dir, _ = played
     keys = sorted((data_dir / "demo-keys").iterdir())
     assert [k.name for k in keys] == ["bank.pem", "finance.pem", "guarantee_fund.pem",
-                                      "hr.pem", "tax.pem"]
+                                      "hr.pem", "social_insurance.pem", "tax.pem"]
     assert {k.stat().st_mode & 0o777 for k in keys} == {0o600}
 
 
@@ -203,3 +203,17 @@ def test_stopping_a_kept_demo_removes_its_directory(tmp_path, signum):
 def test_a_given_data_dir_is_kept(played):
     _, data_dir, _ = played
     assert (data_dir / "govgate.db").exists() and (data_dir / "demo-keys").is_dir()
+
+
+def test_the_story_clock_opens_a_quarter_ago_and_catches_up():
+    from datetime import UTC, date, datetime
+
+    from gateway.demo.story_clock import LEAD, StoryClock, last_ended_quarter
+
+    now = datetime(2026, 12, 2, 9, 0, tzinfo=UTC)
+    clock = StoryClock(lambda: now)
+    assert clock() == now - LEAD
+    clock.catch_up()
+    assert clock() == now
+    assert [last_ended_quarter(date(2026, m, 1)) for m in (1, 4, 9, 12)] == [
+        "2025-Q4", "2026-Q1", "2026-Q2", "2026-Q3"]

@@ -22,11 +22,17 @@ from ..validation import MAX_ERRORS, _field_errors
 POLICY_COMPONENTS = "components/policy.yaml"
 
 
+MEASURE_COMPONENTS = "components/measures.yaml"  # schemas without references to other files
+
+
 @lru_cache(maxsize=16)
 def _validator(name: str, spec_dir: Path = SPEC_DIR) -> Draft4RequestValidator:
-    with open(spec_dir / POLICY_COMPONENTS, encoding="utf-8") as handle:
-        document = yaml.safe_load(handle)
-    if name not in document["components"]["schemas"]:
+    for components in (POLICY_COMPONENTS, MEASURE_COMPONENTS):
+        with open(spec_dir / components, encoding="utf-8") as handle:
+            document = yaml.safe_load(handle)
+        if name in document["components"]["schemas"]:
+            break
+    else:
         raise KeyError(f"no canonical schema {name}")
     schema = {"$ref": f"#/components/schemas/{name}", "components": document["components"]}
     return Draft4RequestValidator(schema, format_checker=Draft4Validator.FORMAT_CHECKER)
@@ -34,9 +40,10 @@ def _validator(name: str, spec_dir: Path = SPEC_DIR) -> Draft4RequestValidator:
 
 def schema_errors(name: str, body: dict) -> list[FieldError]:
     """Every way ``body`` breaks the canonical schema ``name``; pointers relative to the body."""
-    errors: list[FieldError] = []
+    found: dict[FieldError, None] = {}  # each bad field once, however often jsonschema reports it
     for error in _validator(name).iter_errors(body):
-        errors += [FieldError(e.pointer.removeprefix("/body"), e.detail) for e in _field_errors(error)]
-        if len(errors) >= MAX_ERRORS:
+        found.update(dict.fromkeys(FieldError(e.pointer.removeprefix("/body"), e.detail)
+                                   for e in _field_errors(error)))
+        if len(found) >= MAX_ERRORS:
             break
-    return sorted(errors, key=lambda e: e.pointer)
+    return sorted(found, key=lambda e: e.pointer)

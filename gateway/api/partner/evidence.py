@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from ...errors import InvalidInput, NotFound
 from ...evidence.canonical import b64
+from ...exchange.evidence_reads import logged
 from ...services import evidence_log
 from .. import context
 from ..admin._common import read
@@ -28,8 +29,9 @@ def get_evidence(message_id):
         if not entries or entries[0].record.partner_id != context.exchange().partner_id:
             raise NotFound(f"no message {message_id} in the evidence log", reason="message_not_found")
         return ok(c.message_log.evidence(message_id, _sender_jwk))
-    # Authorise and record the read first; the bundle is built in transactions of its own.
-    read("evidence.read", "message", message_id, lambda uow, now: None, audited=True)
+    # Authorise and record the read first (a message that is not there is a failed read, not
+    # an allowed one); the bundle is built in transactions of its own.
+    read("evidence.read", "message", message_id, logged(message_id), audited=True)
     return ok(c.message_log.evidence(message_id, _sender_jwk))
 
 

@@ -10,6 +10,7 @@
 from __future__ import annotations
 
 import base64
+import logging
 import uuid
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -47,6 +48,7 @@ from ...signatures.signer import sign_components
 from ..problems import PROBLEM_JSON, idiom_renderer, problem_body
 from ..target import target_uri
 
+log = logging.getLogger("govgate.exchange")
 RECEIPT_LABEL = "govgate"  # ResponseSigner's label for the receipt
 LOG_LABEL, LOG_TAG = "govgate-log", "govgate-log"
 
@@ -159,6 +161,19 @@ class SignedExchange:
         headers.set("Signature", f"{headers.get('signature')}, {fields.signature}")
         return HttpResponse(response.status, headers, response.body)
 
+    def check_access(self, uow, partner_id: str, operation: PartnerOperation) -> Partner | None:
+        return self._check_access(uow, partner_id, operation)
+
+    def sign(self, response: HttpResponse, request: HttpRequest, label: str | None, *,
+             digest: str | None = None):
+        """(signed response, fields): the receipt of ``response``; ``digest`` for a streamed body."""
+        _, key = self.c.keystore.current()
+        fields = ResponseSigner(key, clock=self.c.clock).sign(response, request, label, digest=digest)
+        headers = response.headers.copy()
+        for name, value in fields.headers():
+            headers.set(name, value)
+        return HttpResponse(response.status, headers, response.body), fields
+
     def _check_access(self, uow, partner_id: str, operation: PartnerOperation) -> Partner | None:
         """The partner's role must fit the operation, and (deny by default) it needs a grant.
         Returns the partner as read for the check (None when the operation needs no check)."""
@@ -198,8 +213,26 @@ class SignedExchange:
                                         _wait_preference(request, self.c.settings))
             signed, fields = self._sign(_problem(failure, scope, self.c), request, label)
         if exchange is not None and exchange.claim is not None:
-            self.c.idempotency.release(exchange.claim)
+            self._release(exchange.claim)
         return signed
+
+    def sign_only(self, scope, response: HttpResponse) -> HttpResponse:
+        """The last resort when finishing failed: the answer signed, nothing recorded."""
+        state = scope["govgate.state"]
+        exchange: Exchange | None = state.get("exchange")
+        if exchange is not None and exchange.claim is not None:
+            self._release(exchange.claim)
+        request = state.get("http_request") or http_request(scope, self.c.settings)
+        label = exchange.verified.label if exchange else tagged_label(request.headers, REQUEST_TAG)
+        return self._sign(response, request, label)[0]
+
+    def _release(self, claim: Claim) -> None:
+        """Free the key for the retry. If even that fails (the database is gone), the claim's
+        lease frees it (exchange.idempotency.LEASE); the answer is sent regardless."""
+        try:
+            self.c.idempotency.release(claim)
+        except Exception:
+            log.exception("the Idempotency-Key claim %s could not be released", claim.record_id)
 
     def _sign(self, response: HttpResponse, request: HttpRequest, label: str | None):
         _, key = self.c.keystore.current()
@@ -315,3 +348,9 @@ def _problem(error: errors.GovgateError, scope, container=None) -> HttpResponse:
     body = json.dumps(problem_body(error.status, error.reason, error.detail, scope.get("govgate.request_id")),
                       ensure_ascii=False).encode()
     return HttpResponse(error.status, Headers([("content-type", PROBLEM_JSON), *retry]), body)
+
+
+def internal_error(scope, container=None) -> HttpResponse:
+    """The 500 problem (or the idiom's) for a failure no handler mapped."""
+    return _problem(errors.GovgateError("an internal error occurred; quote the request_id"),
+                    scope, container)

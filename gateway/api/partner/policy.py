@@ -77,10 +77,16 @@ def subsidy_claim(body) -> tuple[Outcome, int, None]:
 
 # Operations a partner idiom's endpoint (e.g. the bank front-end) may stand for: same use case,
 # same staging, so a translated request is processed exactly as the canonical one.
+def payout_results(body):  # the bank front-end's GVPAYRES (api/partner/measures.py)
+    from .measures import payout_results_package
+    return payout_results_package(body)
+
+
 SUBMISSIONS = {
     "submit_loan_qualification": loan_qualification,
     "submit_guarantee_review": guarantee_review,
     "submit_subsidy_claim": subsidy_claim,
+    "submit_payout_results": payout_results,
 }
 
 
