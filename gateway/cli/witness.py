@@ -49,7 +49,8 @@ NAME = click.option("--name", required=True, help="The witness's key name, a sch
 @click.option("--key", "key_path", type=click.Path(dir_okay=False, path_type=Path), required=True,
               help="Write the new Ed25519 private key here (never overwritten; mode 0600).")
 @NAME
-def init(key_path: Path, name: str) -> None:
+@json_option
+def init(key_path: Path, name: str, as_json: bool) -> None:
     """Make the witness's key; print its cosignature verifier key for the gateway's settings."""
     key = Ed25519PrivateKey.generate()
     pem = key.private_bytes(serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8,
@@ -60,7 +61,10 @@ def init(key_path: Path, name: str) -> None:
         raise click.BadParameter(f"{key_path} exists; choose a new file", param_hint="--key") from None
     with os.fdopen(fd, "wb") as out:
         out.write(pem)
-    click.echo(_vkey(name, key))
+    if as_json:
+        emit_json({"name": name, "key_file": str(key_path), "verifier_key": _vkey(name, key)})
+    else:
+        click.echo(_vkey(name, key))
 
 
 @witness.command()

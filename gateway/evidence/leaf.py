@@ -13,8 +13,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from gateway.evidence.canonical import MalformedEvidence, canonical_json
-from gateway.evidence.chain import MessageRecord, hash_object, record_problems
+from gateway.evidence.canonical import _FAST, MalformedEvidence, canonical_json
+from gateway.evidence.chain import MAX_SEQ, MessageRecord, hash_object, record_problems
 from gateway.evidence.digests import content_digest_matches
 from gateway.evidence.merkle import leaf_hash
 
@@ -29,7 +29,28 @@ def leaf_object(record: MessageRecord) -> dict[str, Any]:
 
 
 def leaf_data(record: MessageRecord) -> bytes:
-    return canonical_json(leaf_object(record))
+    obj = leaf_object(record)
+    if _flat(obj):  # the shape every well-formed record has: encode without the general walk
+        try:
+            return _FAST.encode(obj).encode("utf-8")
+        except UnicodeEncodeError:
+            pass  # a lone surrogate: canonical_json says so
+    return canonical_json(obj)
+
+
+def _flat(obj: dict) -> bool:
+    """Strings, null, small integers and string->string maps with ASCII keys only: the values
+    for which the C encoder's output is JCS (see canonical.canonical_json)."""
+    for value in obj.values():
+        kind = type(value)
+        if kind is str or value is None:
+            continue
+        if kind is int and 0 <= value <= MAX_SEQ:
+            continue
+        if kind is dict and all(type(k) is str and k.isascii() and type(v) is str for k, v in value.items()):
+            continue
+        return False
+    return True
 
 
 def record_leaf_hash(record: MessageRecord) -> bytes:

@@ -46,3 +46,16 @@ def test_a_non_canonical_encoding_is_left_to_the_general_parser():
     odd = digest[:42] + _B64[_B64.index(digest[42]) | 1] + "="  # same bytes, stray low bits
     header = f"sha-256=:{odd}:"
     assert digests.content_digest_matches(header, b"x") is _general(header, b"x")
+
+
+def test_the_leaf_encoder_equals_jcs():
+    """leaf_data's flat fast path gives the RFC 8785 bytes of the reference implementation."""
+    import rfc8785
+
+    from gateway.evidence.leaf import leaf_data, leaf_object
+    from tests.unit.evidence_factory import Parties, inbound_record
+
+    parties = Parties.fresh()
+    for n in range(20):
+        record = inbound_record(parties, n, method="POST" if n % 2 else "GET")
+        assert leaf_data(record) == rfc8785.dumps(leaf_object(record))
