@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import json
 import logging
+import re
 from dataclasses import dataclass
 from urllib.parse import urlencode
 
@@ -72,6 +73,7 @@ def admit():
     g.signed = None
     if request.endpoint == "console.static":
         return None
+    _refuse_control_characters()
     if request.method == "POST":
         refused = guard.cross_origin_reason(request.headers, g.scope, g.c.settings)
         if refused:
@@ -98,6 +100,22 @@ def admit():
         body, status = page("error.html", 429, error=error)
         return body, status, {"Retry-After": str(error.retry_after)}
     return None
+
+
+# C0 controls but tab, line feed and carriage return (PostgreSQL text cannot hold NUL at all).
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+
+
+def _refuse_control_characters() -> None:
+    """A query or form value with control characters is refused (400) before it reaches a
+    query or the audit trail."""
+    fields = [("query", request.args)] + ([("form", request.form)] if request.method == "POST" else [])
+    bad = [FieldError(f"/{where}/{name}", "contains control characters")
+           for where, values in fields for name, value in values.items(multi=True)
+           if _CONTROL.search(value) or _CONTROL.search(name)]
+    if bad:
+        raise InvalidInput("control characters are not accepted", reason="control_characters",
+                           status=400, errors=bad)
 
 
 @blueprint.after_request

@@ -57,3 +57,17 @@ def test_an_unknown_console_page_is_the_console_s_404(console, client):
     assert response.status_code == 404 and "text/html" in response.headers["content-type"]
     assert "page_not_found" in response.text
     assert client.get("/v1/no-such-thing").headers["content-type"].startswith("application/problem+json")
+
+
+@pytest.mark.parametrize("path", ["/console/partners?q=a%00b", "/console/messages?partner=%00",
+                                  "/console/audit?actor=%1b[31m"])
+def test_control_characters_are_refused_at_the_edge(console, path):
+    response = console("admin").get(path)
+    assert response.status_code == 400 and "control_characters" in response.text
+
+
+def test_a_form_with_control_characters_changes_nothing(console, container):
+    response = console("admin").post("/console/partners/new", registration(73, name="银行\x00"))
+    assert response.status_code == 400 and "/form/name" in response.text
+    with container.uow() as uow:
+        assert uow.partners.get(credit_code(73)) is None
