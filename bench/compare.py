@@ -13,8 +13,8 @@ One run on one machine starts, as separate processes:
   ``$GOVGATE_TEST_DATABASE_URL``, else ``postgresql://postgres@127.0.0.1:5432/postgres``;
   dropped afterwards; skipped with a message when unreachable).
 
-Both servers run under uvicorn with ``--workers`` processes (the Flask apps wrapped by a2wsgi)
-and get exactly the same requests: ``POST /v1/loan-qualifications`` with the sample individual
+Both servers run under uvicorn with ``--workers`` processes (the forwarder's Flask app wrapped by
+a2wsgi, the gateway's called in one hand-off: gateway/api/wsgi.py) and get exactly the same requests: ``POST /v1/loan-qualifications`` with the sample individual
 loan, signed by the bank partner in the load processes (the forwarder ignores the signature). For
 each concurrency it prints throughput, latency p50/p95/p99, CPU seconds per request of each
 side (server processes, HR, PostgreSQL backends, the client), peak RSS per process, and the
@@ -37,7 +37,7 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 import fanout
-from load import Target, command_name, cpu_seconds, drive, peak_rss_kib
+from load import Target, command_name, cpu_seconds, drive, peak_rss_kib, switches_between, voluntary_switches
 from log import ThrowawayPostgres, reachable
 from sqlalchemy import create_engine, text
 from stack import World, forwarder
@@ -77,6 +77,8 @@ def measure_leg(name: str, server, hr, target: Target, args, backends=None) -> d
             sides = {"server": server.pids, "hr": hr.pids,
                      "postgres": backends.pids() if backends else []}
             samples[phase] = {side: {pid: cpu_seconds(pid) for pid in pids} for side, pids in sides.items()}
+            samples[phase]["switches"] = {tid: count for pid in server.pids
+                                          for tid, count in voluntary_switches(pid).items()}
 
         result = drive(target, concurrency, args.warm_up, args.duration, on_window)
         row = result.summary()
@@ -84,9 +86,14 @@ def measure_leg(name: str, server, hr, target: Target, args, backends=None) -> d
             before, after = samples["begin"][side], samples["end"][side]
             used = sum(seconds - before.get(pid, 0.0) for pid, seconds in after.items())
             row[f"{side}_cpu_s_per_request"] = round(used / result.completed, 6) if result.completed else None
+        before, after = samples["begin"]["switches"], samples["end"]["switches"]
+        switches = switches_between(before, after)
+        row["server_voluntary_switches_per_request"] = (round(switches / result.completed, 1)
+                                                        if result.completed else None)
         rows.append(row)
         print(f"  {name} c={concurrency}: {row['throughput_rps']} req/s, p50 {row['latency_ms']['p50']} ms, "
-              f"server {row['server_cpu_s_per_request']} CPU s/req, statuses {row['statuses']}", flush=True)
+              f"server {row['server_cpu_s_per_request']} CPU s/req, "
+              f"{row['server_voluntary_switches_per_request']} switches/req, statuses {row['statuses']}", flush=True)
     peaks = {f"{pid} {command_name(pid)}": round((peak_rss_kib(pid) or 0) / 1024, 1) for pid in server.pids}
     return {"concurrency": rows, "peak_rss_mib": peaks,
             "hr_peak_rss_mib": round((peak_rss_kib(hr.process.pid) or 0) / 1024, 1)}
@@ -94,7 +101,7 @@ def measure_leg(name: str, server, hr, target: Target, args, backends=None) -> d
 
 def gateway_legs(label: str, world: World, hr, args, results: dict, backends=None) -> None:
     keyid, pem = world.keys["bank"]
-    gateway = world.gateway(args.workers)
+    gateway = world.gateway(args.gateway_workers or args.workers)
     try:
         target = Target("127.0.0.1", gateway.port, "/v1/loan-qualifications", LOAN, pem.read_bytes(), keyid, 201)
         results["legs"][f"gateway_{label}"] = measure_leg(f"gateway/{label}", gateway, hr, target, args, backends)
@@ -121,13 +128,14 @@ def ratios(results: dict) -> None:
 
 def print_table(results: dict) -> None:
     print(f"\n{'leg':<18}{'c':>3}{'req/s':>8}{'p50 ms':>8}{'p95 ms':>8}{'p99 ms':>8}"
-          f"{'srv CPU ms/req':>15}{'HR':>6}{'PG':>6}{'client':>7}{'ratio':>7}  statuses")
+          f"{'srv CPU ms/req':>15}{'csw/req':>8}{'HR':>6}{'PG':>6}{'client':>7}{'ratio':>7}  statuses")
     ms = lambda v: "-" if v is None else f"{v * 1e3:.2f}"
     for name, leg in results["legs"].items():
         for row in leg["concurrency"]:
             lat = row["latency_ms"]
             print(f"{name:<18}{row['concurrency']:>3}{row['throughput_rps']:>8.1f}{lat['p50'] or 0:>8.1f}"
                   f"{lat['p95'] or 0:>8.1f}{lat['p99'] or 0:>8.1f}{ms(row['server_cpu_s_per_request']):>15}"
+                  f"{row.get('server_voluntary_switches_per_request') or '-':>8}"
                   f"{ms(row['hr_cpu_s_per_request']):>6}{ms(row['postgres_cpu_s_per_request']):>6}"
                   f"{ms(row['client_cpu_s_per_request']):>7}"
                   f"{row.get('throughput_ratio_to_forwarder', 1.0):>7.2f}  {row['statuses']}")
@@ -149,6 +157,8 @@ def main(argv: list[str]) -> None:
     parser.add_argument("--warm-up", type=float, default=2.0, help="unmeasured seconds before each")
     parser.add_argument("--concurrency", type=lambda s: [int(c) for c in s.split(",")], default=[1, 8, 32])
     parser.add_argument("--workers", type=int, default=2, help="server processes of each server")
+    parser.add_argument("--gateway-workers", type=int, default=None,
+                        help="server processes of the gateway, if not --workers")
     parser.add_argument("--worker-concurrency", type=int, default=4, help="threads of each delivery worker")
     parser.add_argument("--pg", default=DEFAULT_PG, help="PostgreSQL server URL (a database is created there)")
     parser.add_argument("--no-pg", action="store_true")

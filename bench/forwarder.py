@@ -6,7 +6,8 @@ with one shared ``requests.Session`` (as the gateway queries HR) to ``BENCH_FORW
 validation, no signatures, no database, no logging (uvicorn's log level is ``warning``).
 
 It is served like the gateway: uvicorn, the Flask app wrapped by a2wsgi's ``WSGIMiddleware``
-(what connexion's FlaskApp does), the same number of worker processes:
+(what connexion's FlaskApp does; the gateway now calls Flask in one hand-off instead,
+gateway/api/wsgi.py), the same number of worker processes:
 
     BENCH_FORWARD_URL=http://127.0.0.1:PORT/bare/loan-qualifications \\
         .venv/bin/python -m uvicorn --app-dir bench forwarder:asgi_app --factory \\

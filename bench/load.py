@@ -177,6 +177,27 @@ def cpu_seconds(pid: int) -> float:
     return (int(fields[11]) + int(fields[12])) / TICKS
 
 
+def voluntary_switches(pid: int) -> dict[int, int]:
+    """Thread id → its voluntary context switches, for every thread of ``pid`` alive now: each is
+    a blocking wait, and under the GIL a hand-off to another thread. Compare two readings per
+    thread (``switches_between``): threads come and go (anyio's idle workers exit)."""
+    counts = {}
+    try:
+        for tid in os.listdir(f"/proc/{pid}/task"):
+            for line in Path(f"/proc/{pid}/task/{tid}/status").read_text().splitlines():
+                if line.startswith("voluntary_ctxt_switches:"):
+                    counts[int(tid)] = int(line.split()[1])
+    except OSError:
+        pass
+    return counts
+
+
+def switches_between(before: dict[int, int], after: dict[int, int]) -> int:
+    """Switches made between two readings by the threads alive at the second (a thread that
+    ended in between is missed, so this is a lower bound)."""
+    return sum(count - before.get(tid, 0) for tid, count in after.items())
+
+
 def peak_rss_kib(pid: int) -> int | None:
     try:
         for line in Path(f"/proc/{pid}/status").read_text().splitlines():

@@ -1,15 +1,19 @@
-"""The evidence log in a real database: append rate, and `log verify` time over 100,000 entries.
+"""The evidence log v2 in a real database: append rate, integration delay, `log verify`, proofs.
 
-    .venv/bin/python bench/log.py [--appends N] [--entries N] [--pg URL | --no-pg]
+    .venv/bin/python bench/log.py [--appends N] [--entries N] [--proof-size N] [--pg URL | --no-pg]
 
 For SQLite (a file in a temporary directory, WAL) and PostgreSQL (a throwaway database created
 next to --pg, default GOVGATE_TEST_DATABASE_URL or postgresql://postgres@127.0.0.1:5432/postgres,
 dropped afterwards; skipped when unreachable) it prints:
 
-- appends/s through MessageLog.append, one transaction per entry as the gateway does, with one
-  writer and with 4 writer processes at once (checkpoint every 100 entries, the default);
-- the time MessageLog.verify takes over --entries entries (default 100,000, checkpoint every 100),
-  which are computed in memory with gateway.evidence and bulk-inserted first.
+- appends/s through MessageLog.append, one transaction per entry as the gateway does, with 1, 4
+  and 8 writer processes, while one integrator process (as in `govgate serve`, batches every
+  100 ms or of up to 1,000 entries) places them in the tree; the writers' CPU time per append;
+- the integration delay (append committed -> its batch committed) p50 / p99 / max;
+- the time MessageLog.verify takes over --entries entries (default 100,000, checkpoint every
+  1,000), which are computed in memory and bulk-inserted first;
+- (SQLite) the inclusion-proof size and the time to serve one from a tree of --proof-size leaves
+  (default 1,000,000; only the node table is filled).
 
 Records are bench/evidence.py's: synthetic but realistically sized (~1 KB body). Figures only;
 nothing is asserted.
@@ -18,8 +22,11 @@ nothing is asserted.
 from __future__ import annotations
 
 import argparse
+import importlib.util
 import multiprocessing
 import os
+import random
+import statistics
 import sys
 import tempfile
 import time
@@ -27,18 +34,29 @@ import uuid
 from datetime import UTC, datetime
 from pathlib import Path
 
-from evidence import record  # bench/evidence.py: the same synthetic, realistically sized records
-from sqlalchemy import create_engine, insert, text, update
+# bench/ holds adapters.py, which would shadow the gateway's adapters package: drop bench/ from
+# the path before importing the gateway, and load bench/evidence.py (the same synthetic,
+# realistically sized records) by its file name.
+sys.path[:] = [p for p in sys.path if Path(p or ".").resolve() != Path(__file__).parent.resolve()]
+
+from sqlalchemy import create_engine, insert, select, text, update
 from sqlalchemy.exc import SQLAlchemyError
 
 from gateway.bootstrap import build_container
-from gateway.evidence import GENESIS, ChainHead, GatewayKeys, append, record_digest, sign_checkpoint
+from gateway.evidence import GatewayKeys, merkle, note
+from gateway.evidence.leaf import record_leaf_hash
 from gateway.settings import Settings
 from gateway.storage import migrate
 from gateway.storage import tables as t
 
-INTERVAL = 100  # Settings.checkpoint_interval's default
-WRITERS = 4
+_spec = importlib.util.spec_from_file_location("bench_evidence", Path(__file__).parent / "evidence.py")
+_evidence = importlib.util.module_from_spec(_spec)
+_spec.loader.exec_module(_evidence)
+record = _evidence.record
+
+BATCH = 1000
+INTERVAL_MS = 100
+VERIFY_EVERY = 1000
 START = datetime(2026, 3, 2, tzinfo=UTC)
 DEFAULT_PG = os.environ.get("GOVGATE_TEST_DATABASE_URL",
                             "postgresql://postgres@127.0.0.1:5432/postgres")
@@ -67,114 +85,9 @@ class ThrowawayPostgres:
         self.admin.dispose()
 
 
-def fresh_container(database_url: str, data_dir: Path):
-    container = build_container(Settings(data_dir=data_dir, database_url=database_url,
-                                         checkpoint_interval=INTERVAL))
-    migrate.upgrade(container.engine)
-    container.keystore.ensure_current()
-    return container
-
-
-def append_many(database_url: str, data_dir: str, first: int, count: int, barrier=None) -> None:
-    """Append records first..first+count-1, one transaction each (a writer process's work)."""
-    container = build_container(Settings(data_dir=Path(data_dir), database_url=database_url,
-                                         checkpoint_interval=INTERVAL))
-    records = [record(n, START) for n in range(first, first + count)]
-    if barrier is not None:
-        barrier.wait()
-    try:
-        for one in records:
-            with container.uow() as uow:
-                container.message_log.append(uow, one)
-    finally:
-        container.close()
-
-
-def append_rates(database_url: str, data_dir: Path, appends: int) -> tuple[float, float]:
-    """(appends/s with one writer, appends/s with WRITERS processes together)."""
-    fresh_container(database_url, data_dir).close()
-    began = time.perf_counter()
-    append_many(database_url, str(data_dir), 1, appends)
-    single = appends / (time.perf_counter() - began)
-
-    spawn = multiprocessing.get_context("spawn")
-    barrier = spawn.Barrier(WRITERS + 1)
-    share = appends // WRITERS
-    writers = [spawn.Process(target=append_many, args=(
-        database_url, str(data_dir), 10**6 * (w + 1), share, barrier)) for w in range(WRITERS)]
-    for process in writers:
-        process.start()
-    barrier.wait()  # the writers have built their records; time the appends only
-    began = time.perf_counter()
-    for process in writers:
-        process.join()
-    together = share * WRITERS / (time.perf_counter() - began)
-    if any(p.exitcode for p in writers):
-        raise SystemExit("a writer process failed")
-    return single, together
-
-
-def fill(container, entries: int, batch: int = 2000) -> float:
-    """Compute ``entries`` chained entries (+ a checkpoint every INTERVAL) and bulk-insert them."""
-    kid, key = container.keystore.current()
-    head, began = GENESIS, time.perf_counter()
-    for first in range(1, entries + 1, batch):
-        rows, checkpoints = [], []
-        for n in range(first, min(first + batch, entries + 1)):
-            entry = append(head, record(n, START))
-            head = ChainHead(entry.seq, entry.entry_hash)
-            values = {name: getattr(entry.record, name) for name in entry.record.__dataclass_fields__}
-            values.update(covered_components=dict(entry.record.covered_components),
-                          response_components=dict(entry.record.response_components),
-                          seq=entry.seq, prev_hash=entry.prev_hash, entry_hash=entry.entry_hash,
-                          record_digest=record_digest(entry.seq, entry.record))
-            rows.append(values)
-            if n % INTERVAL == 0:
-                signed = sign_checkpoint(head, entry.record.recorded_at, key.private_key, kid)
-                checkpoints.append({"seq": signed.seq, "head_hash": signed.head_hash,
-                                    "issued_at": signed.issued_at, "keyid": signed.keyid,
-                                    "signature": signed.signature})
-        with container.engine.begin() as conn:
-            conn.execute(insert(t.message_log), rows)
-            if checkpoints:
-                conn.execute(insert(t.checkpoints), checkpoints)
-    with container.engine.begin() as conn:
-        conn.execute(update(t.log_head).values(seq=head.seq, entry_hash=head.hash,
-                                               last_checkpoint_seq=entries - entries % INTERVAL))
-    return time.perf_counter() - began
-
-
-def verify_time(database_url: str, data_dir: Path, entries: int) -> tuple[float, float, int]:
-    container = fresh_container(database_url, data_dir)
-    try:
-        filled = fill(container, entries)
-        keys = GatewayKeys.from_jwks(container.keystore.jwks())
-        began = time.perf_counter()
-        report = container.message_log.verify(keys)
-        took = time.perf_counter() - began
-        if not report.ok or report.entries_checked != entries:
-            raise SystemExit(f"the bench log does not verify: {report.failure}")
-        return filled, took, report.checkpoints_checked
-    finally:
-        container.close()
-
-
-def bench(label: str, make_url, appends: int, entries: int) -> None:
-    with tempfile.TemporaryDirectory() as scratch:
-        base = Path(scratch)
-        with make_url(base / "appends") as url:
-            single, together = append_rates(url, base / "appends", appends)
-        print(f"{label:<11} append: {single:8,.0f} entries/s (1 writer)   "
-              f"{together:8,.0f} entries/s ({WRITERS} writer processes)")
-        with make_url(base / "verify") as url:
-            filled, took, sealed = verify_time(url, base / "verify", entries)
-        print(f"{label:<11} verify {entries:,} entries + {sealed:,} checkpoints: {took:.1f} s "
-              f"({entries / took:,.0f} entries/s, {took / entries * 1e6:.0f} µs/entry); "
-              f"building and inserting them took {filled:.1f} s")
-
-
 class SqliteFile:
     def __init__(self, directory: Path) -> None:
+        directory.mkdir(parents=True, exist_ok=True)
         self.url = f"sqlite:///{directory / 'govgate.db'}"
 
     def __enter__(self) -> str:
@@ -182,6 +95,191 @@ class SqliteFile:
 
     def __exit__(self, *exc) -> None:
         pass
+
+
+def _container(database_url: str, data_dir: Path):
+    return build_container(Settings(data_dir=data_dir, database_url=database_url, checkpoint_interval=BATCH,
+                                    log_batch_ms=INTERVAL_MS))
+
+
+def fresh_container(database_url: str, data_dir: Path):
+    container = _container(database_url, data_dir)
+    migrate.upgrade(container.engine)
+    container.keystore.ensure_current()
+    return container
+
+
+def writer(database_url: str, data_dir: str, first: int, count: int, barrier, results) -> None:
+    """Append records first..first+count-1, one transaction each; report (id, commit time)."""
+    container = _container(database_url, Path(data_dir))
+    records = [record(n, START) for n in range(first, first + count)]
+    done = []
+    barrier.wait()
+    cpu = time.process_time()
+    try:
+        for one in records:
+            with container.uow() as uow:
+                appended = container.message_log.append(uow, one)
+            done.append((appended.entry_id, time.monotonic()))  # CLOCK_MONOTONIC: one clock per host
+    finally:
+        container.close()
+    results.put((done, time.process_time() - cpu))
+
+
+def integrator(database_url: str, data_dir: str, stop, results) -> None:
+    """The integrator of `govgate serve`, recording when each batch committed and its size."""
+    container = _container(database_url, Path(data_dir))
+    batches = []
+    while not stop.is_set():
+        done = container.message_log.integrate_once()
+        if done is not None:
+            batches.append((time.monotonic(), done.size))
+        if done is None or done.placed < BATCH:
+            stop.wait(INTERVAL_MS / 1000)
+    while (done := container.message_log.integrate_once()) is not None:  # the tail
+        batches.append((time.monotonic(), done.size))
+    container.close()
+    results.put(batches)
+
+
+def append_run(database_url: str, data_dir: Path, writers: int, appends: int) -> dict:
+    spawn = multiprocessing.get_context("spawn")
+    fresh_container(database_url, data_dir).close()
+    barrier, results, batches_out, stop = (spawn.Barrier(writers + 1), spawn.Queue(), spawn.Queue(),
+                                           spawn.Event())
+    share = appends // writers
+    processes = [spawn.Process(target=writer, args=(database_url, str(data_dir), 10**7 * (w + 1), share,
+                                                    barrier, results)) for w in range(writers)]
+    integrating = spawn.Process(target=integrator, args=(database_url, str(data_dir), stop, batches_out))
+    integrating.start()
+    for process in processes:
+        process.start()
+    barrier.wait()  # the writers have built their records; time the appends only
+    began = time.perf_counter()
+    outcomes = [results.get() for _ in processes]
+    took = time.perf_counter() - began
+    for process in processes:
+        process.join()
+    stop.set()
+    batches = batches_out.get()
+    integrating.join()
+    if any(p.exitcode for p in processes + [integrating]):
+        raise SystemExit("a bench process failed")
+    committed = {entry_id: at for done, _ in outcomes for entry_id, at in done}
+    container = _container(database_url, data_dir)
+    with container.engine.connect() as conn:
+        index_of = dict(conn.execute(select(t.log_entries.c.id, t.log_entries.c.leaf_index)).all())
+    report = container.message_log.verify(GatewayKeys.from_jwks(container.keystore.jwks()))
+    container.close()
+    if not report.ok or report.size != share * writers:
+        raise SystemExit(f"the bench log does not verify: {report.failure} ({report.size} leaves)")
+    sizes = [size for _, size in batches]
+    delays = []
+    for entry_id, at in committed.items():
+        index = index_of[entry_id]
+        batch = next(i for i, size in enumerate(sizes) if size > index)
+        delays.append(batches[batch][0] - at)
+    delays.sort()
+    cpu = sum(c for _, c in outcomes)
+    return {"rate": share * writers / took, "cpu_us": cpu / (share * writers) * 1e6,
+            "p50": statistics.median(delays), "p99": delays[int(len(delays) * 0.99) - 1], "max": delays[-1],
+            "batches": len(batches)}
+
+
+def fill_tree(container, entries: int, chunk: int = 5000) -> float:
+    """``entries`` integrated entries, their nodes and a signed checkpoint every VERIFY_EVERY."""
+    _, key = container.keystore.current()
+    origin = container.message_log.origin
+    tree, began = merkle.CompactRange(), time.perf_counter()
+    for first in range(0, entries, chunk):
+        rows, nodes, checkpoints = [], [], []
+        for n in range(first, min(first + chunk, entries)):
+            one = record(n, START)
+            leaf = record_leaf_hash(one)
+            values = {name: getattr(one, name) for name in one.__dataclass_fields__}
+            values.update(covered_components=dict(one.covered_components),
+                          response_components=dict(one.response_components), id=n + 1, leaf_index=n,
+                          leaf_hash=leaf)
+            rows.append(values)
+            nodes += [{"level": lv, "idx": i, "hash": h} for lv, i, h in tree.append(leaf)]
+            if tree.size % VERIFY_EVERY == 0 or tree.size == entries:
+                text_ = note.Checkpoint(origin, tree.size, tree.root()).text()
+                signed = note.Note(text_, (note.sign(text_, origin, key.private_key),)).format()
+                checkpoints.append({"size": tree.size, "root": tree.root(), "note": signed, "signed_at": START})
+        with container.engine.begin() as conn:
+            conn.execute(insert(t.log_entries), rows)
+            conn.execute(insert(t.log_nodes), nodes)
+            conn.execute(insert(t.log_checkpoints), checkpoints)
+    with container.engine.begin() as conn:
+        conn.execute(update(t.log_tree).values(origin=origin, size=tree.size, root=tree.root()))
+    return time.perf_counter() - began
+
+
+def verify_time(database_url: str, data_dir: Path, entries: int) -> tuple[float, float, int]:
+    container = fresh_container(database_url, data_dir)
+    try:
+        filled = fill_tree(container, entries)
+        keys = GatewayKeys.from_jwks(container.keystore.jwks())
+        began, cpu = time.perf_counter(), time.process_time()
+        report = container.message_log.verify(keys)
+        took, cpu = time.perf_counter() - began, time.process_time() - cpu
+        if not report.ok or report.entries_checked != entries:
+            raise SystemExit(f"the bench log does not verify: {report.failure}")
+        return filled, took, cpu, report.checkpoints_checked
+    finally:
+        container.close()
+
+
+def proof_at_scale(data_dir: Path, size: int, samples: int = 200) -> None:
+    """Fill only the node table of a ``size``-leaf tree (SQLite), then time served proofs."""
+    container = fresh_container(SqliteFile(data_dir).url, data_dir)
+    tree, began, nodes = merkle.CompactRange(), time.perf_counter(), []
+    for n in range(size):
+        nodes += [{"level": lv, "idx": i, "hash": h} for lv, i, h in tree.append(merkle.leaf_hash(n.to_bytes(8, "big")))]
+        if len(nodes) >= 200_000:
+            with container.engine.begin() as conn:
+                conn.execute(insert(t.log_nodes), nodes)
+            nodes = []
+    with container.engine.begin() as conn:
+        if nodes:
+            conn.execute(insert(t.log_nodes), nodes)
+    filled, root = time.perf_counter() - began, tree.root()
+    rng, lengths, times = random.Random(7), [], []
+    for _ in range(samples):
+        index = rng.randrange(size)
+        start = time.perf_counter()
+        with container.uow(readonly=True) as uow:
+            proof = container.message_log.inclusion_proof(uow, index, size)
+        times.append(time.perf_counter() - start)
+        leaf = merkle.leaf_hash(index.to_bytes(8, "big"))
+        assert merkle.verify_inclusion(index, size, leaf, proof, root)
+        lengths.append(len(proof))
+    old = size // 3
+    start = time.perf_counter()
+    with container.uow(readonly=True) as uow:
+        consistency = container.message_log.consistency_proof(uow, old, size)
+    took = time.perf_counter() - start
+    container.close()
+    times.sort()
+    print(f"SQLite      proofs at {size:,} leaves (node table filled in {filled:.0f} s): inclusion "
+          f"{max(lengths)} hashes = {max(lengths) * 32} bytes ({max(lengths) * 44} as base64), served in "
+          f"p50 {statistics.median(times) * 1e3:.2f} ms / p99 {times[int(samples * 0.99) - 1] * 1e3:.2f} ms; "
+          f"consistency {old:,}->{size:,}: {len(consistency)} hashes in {took * 1e3:.2f} ms")
+
+
+def bench(label: str, make_url, appends: int, entries: int, writer_counts=(1, 4, 8)) -> None:
+    with tempfile.TemporaryDirectory() as scratch:
+        base = Path(scratch)
+        for writers in writer_counts:
+            with make_url(base / f"appends-{writers}") as url:
+                run = append_run(url, base / f"appends-{writers}", writers, appends)
+            print(f"{label:<11} append, {writers} writer(s): {run['rate']:7,.0f} entries/s, "
+                  f"{run['cpu_us']:5,.0f} µs writer CPU/append; integration delay p50 {run['p50'] * 1e3:4.0f} ms, "
+                  f"p99 {run['p99'] * 1e3:5.0f} ms, max {run['max'] * 1e3:5.0f} ms ({run['batches']} batches)")
+        with make_url(base / "verify") as url:
+            filled, took, cpu, sealed = verify_time(url, base / "verify", entries)
+        print(f"{label:<11} verify {entries:,} entries + {sealed:,} checkpoints + their nodes: {took:.1f} s "
+              f"({cpu:.1f} s CPU; {took / entries * 1e6:.0f} µs/entry); building and inserting them took {filled:.1f} s")
 
 
 def reachable(server_url: str) -> bool:
@@ -198,15 +296,24 @@ def reachable(server_url: str) -> bool:
 
 def main(argv: list[str]) -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--appends", type=int, default=2000)
+    parser.add_argument("--appends", type=int, default=4000)
     parser.add_argument("--entries", type=int, default=100_000)
+    parser.add_argument("--proof-size", type=int, default=1_000_000)
     parser.add_argument("--pg", default=DEFAULT_PG, help="PostgreSQL server URL")
     parser.add_argument("--no-pg", action="store_true", help="SQLite only")
+    parser.add_argument("--only", choices=["sqlite", "pg", "proofs"], default=None)
+    parser.add_argument("--writers", type=int, nargs="*", default=[1, 4, 8],
+                        help="writer process counts to measure (none: verify only)")
     args = parser.parse_args(argv)
-    print(f"checkpoint every {INTERVAL} entries; ~1 KB bodies; one transaction per append")
-    bench("SQLite", SqliteFile, args.appends, args.entries)
-    if not args.no_pg and reachable(args.pg):
-        bench("PostgreSQL", lambda _dir: ThrowawayPostgres(args.pg), args.appends, args.entries)
+    print(f"load: {os.getloadavg()[0]:.1f} (1 min) on {os.cpu_count()} CPUs; batches of <= {BATCH} "
+          f"every {INTERVAL_MS} ms; ~1 KB bodies; one transaction per append")
+    if args.only in (None, "sqlite"):
+        bench("SQLite", SqliteFile, args.appends, args.entries, args.writers)
+    if args.only in (None, "pg") and not args.no_pg and reachable(args.pg):
+        bench("PostgreSQL", lambda _dir: ThrowawayPostgres(args.pg), args.appends, args.entries, args.writers)
+    if args.only in (None, "proofs") and args.proof_size:
+        with tempfile.TemporaryDirectory() as scratch:
+            proof_at_scale(Path(scratch), args.proof_size)
 
 
 if __name__ == "__main__":

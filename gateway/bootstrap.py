@@ -6,11 +6,11 @@
 
 from __future__ import annotations
 
+import threading
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 
-import requests
 from sqlalchemy import Engine
 
 import adapters.bank
@@ -25,9 +25,11 @@ from .domain.partners import CANONICAL_FORMAT
 from .exchange.credentials import DatabaseNonceStore, KeyRegistry
 from .exchange.idempotency import Idempotency
 from .exchange.message_log import MessageLog
+from .exchange.witnessing import WitnessClient
 from .keystore import GatewayKeyStore
 from .observability.spans import NoTracing
 from .observability.tracing import Tracing, build_tracing
+from .outbound import PartnerSession
 from .policy.calendar import WorkingDayCalendar
 from .policy.measures.catalogue import default_catalogue
 from .policy.measures.rulebook import load_measure_rules
@@ -37,9 +39,11 @@ from .queries.canonical_hr import CanonicalHrFacts
 from .queries.employer_facts import FactsRegistry
 from .queries.registry import HrFactsRegistry
 from .services.admin import AdminActions
+from .services.auth_failures import FailedAuthentications
 from .services.bulk.kinds import BatchKinds
 from .services.bulk.processing import BatchWorker
 from .services.bulk.reception import BulkLimits
+from .services.evidence_log import EvidenceLogView
 from .services.grants import AccessRights
 from .services.measures.comparison import ComparisonRuns
 from .services.measures.payouts import PayoutResults
@@ -79,6 +83,7 @@ class Container:
     partners: PartnerRegistry
     access: AccessRights
     admin_rate_limiter: RateLimiter
+    auth_failures: FailedAuthentications
     keystore: GatewayKeyStore
     key_registry: KeyRegistry
     nonces: DatabaseNonceStore
@@ -95,7 +100,9 @@ class Container:
     measures: MeasurePipeline
     batch_kinds: BatchKinds  # the bulk exchange's kinds of batch (comparison runs, …)
     tracing: Tracing | NoTracing  # NO_TRACING unless GOVGATE_TRACING_EXPORTER names an exporter
+    witnesses: WitnessClient | None = None  # configured C2SP witnesses (settings.log_witnesses)
     signed_exchange: object = None  # the HTTP edge's SignedExchange, set by create_app
+    evidence_view: EvidenceLogView | None = None  # the log as readers see it (the console)
     # idiom → renders a problem in a partner's own format; idiom → its inbound handler
     error_idioms: dict = field(default_factory=dict)
     inbound_idioms: dict = field(default_factory=dict)
@@ -112,8 +119,8 @@ def build_container(settings: Settings, *, clock: Callable[[], datetime] = utc_n
     read the spans of their requests from an in-memory one."""
     tracing = build_tracing(settings, span_exporter)
     # Every session that calls a partner (HR queries, deliveries, the adapters' transports)
-    # carries the trace when tracing is on, and is a plain requests.Session when it is off.
-    session_factory = tracing.session_factory if tracing.enabled else requests.Session
+    # carries the trace when tracing is on, and is a plain PartnerSession when it is off.
+    session_factory = tracing.session_factory if tracing.enabled else PartnerSession
     engine = make_engine(settings.effective_database_url)
     uow = SqlUnitOfWorkFactory(engine)
     spec = contract.load_spec()
@@ -139,13 +146,16 @@ def build_container(settings: Settings, *, clock: Callable[[], datetime] = utc_n
         admin_rate_limiter=RateLimiter(
             uow, clock, limit=settings.admin_rate_limit, window=settings.admin_rate_window_seconds
         ),
+        auth_failures=FailedAuthentications(
+            uow, clock, limit=settings.auth_failure_limit,
+            window=settings.auth_failure_window_seconds),
         keystore=keystore,
         key_registry=key_registry,
         nonces=nonces,
         verifier=RequestVerifier(key_registry, nonces, clock=clock, window=window),
         idempotency=Idempotency(uow, clock, timedelta(hours=settings.idempotency_ttl_hours)),
-        message_log=MessageLog(uow, clock, checkpoint_key, settings.checkpoint_interval,
-                               tracer=tracing),
+        message_log=MessageLog(uow, clock, checkpoint_key, settings.effective_log_origin,
+                               settings.checkpoint_interval, tracer=tracing),
         partner_operations=contract.partner_operations(spec),
         path_methods=contract.path_methods(spec),
         calendar=WorkingDayCalendar.from_file(settings.calendar_file or None),
@@ -166,6 +176,7 @@ def build_container(settings: Settings, *, clock: Callable[[], datetime] = utc_n
     )
     container.batch_kinds.register(ComparisonRuns(container.measures))
     container.batch_kinds.register(PayoutResults(uow, clock))
+    container.evidence_view = EvidenceLogView(container)
     kit = AdapterKit(adapters=container.adapters, hr_facts=container.hr_facts, keystore=keystore,
                      key_registry=key_registry, uow=uow, clock=clock, settings=settings,
                      calendar=container.calendar, session_factory=session_factory,
@@ -173,6 +184,9 @@ def build_container(settings: Settings, *, clock: Callable[[], datetime] = utc_n
     for package in ADAPTER_PACKAGES:
         package.install(kit)
     container.error_idioms, container.inbound_idioms = kit.error_idioms, kit.inbound_idioms
+    if settings.witness_list:
+        container.witnesses = WitnessClient(uow, clock, container.message_log, list(settings.witness_list))
+    container.message_log.quorum = settings.log_witness_quorum
     return container
 
 
@@ -188,12 +202,14 @@ def create_app(settings: Settings, container: Container | None = None):
     from connexion.middleware import MiddlewarePosition
     from connexion.options import SwaggerUIOptions
 
+    from . import console
     from .api import problems
     from .api.middleware import RequestContextMiddleware
     from .api.partner.bulk import BulkMiddleware
     from .api.partner.exchange import SignedExchange
     from .api.partner.middleware import ReceiptMiddleware, SignatureMiddleware
     from .api.validation import validator_map
+    from .api.wsgi import OneCallWSGI
     from .observability.logging import configure_logging
     from .observability.middleware import ObservedRequests
     from .observability.tracing import TracedRequests
@@ -202,6 +218,7 @@ def create_app(settings: Settings, container: Container | None = None):
     container.keystore.ensure_current()
     container.signed_exchange = SignedExchange(container)
     app = FlaskApp(__name__, specification_dir=str(contract.SPEC_DIR))
+    app._middleware_app.asgi_app = OneCallWSGI(app.app.wsgi_app)  # instead of a2wsgi's pool
     app.add_api(
         contract.SPEC_FILE,
         strict_validation=True,
@@ -228,11 +245,31 @@ def create_app(settings: Settings, container: Container | None = None):
     )
     problems.register(app)
     app.app.extensions["govgate"] = container
+    console.install(app.app, container)  # the operator console under /console/
     app.container = container  # type: ignore[attr-defined]
     configure_logging(settings)
     return app
 
 
+def start_integrator(container: Container) -> threading.Event:
+    """Run an evidence-log integrator candidate in a daemon thread; set the event to stop it.
+
+    Every server process runs one: the integrator lock lets one integrate at a time, and any of
+    them takes over when the holder dies (docs/evidence.md, "Who integrates")."""
+    stop = threading.Event()
+    interval = container.settings.log_batch_ms / 1000
+    threading.Thread(target=container.message_log.run, args=(stop, interval), daemon=True,
+                     name="evidence-log-integrator").start()
+    if container.witnesses is not None:  # witnesses are called off the integrator's thread
+        threading.Thread(target=container.witnesses.run, args=(stop, max(interval, 0.5)), daemon=True,
+                         name="evidence-log-witnesses").start()
+    return stop
+
+
 def asgi_app():
     """Entry point for ASGI servers (``uvicorn --factory gateway.bootstrap:asgi_app``)."""
-    return create_app(Settings.from_env())
+    settings = Settings.from_env()
+    app = create_app(settings)
+    if settings.log_integrate:
+        start_integrator(app.container)
+    return app

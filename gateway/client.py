@@ -153,12 +153,16 @@ class ReceiptVerifier:
 
     def verify(self, response: requests.Response, request_label: str | None = None) -> VerifiedResponse:
         """``request_label`` defaults to the label of the request's ``govgate-request`` signature."""
-        request = as_http_request(response.request)
+        return self.check(as_http_response(response), as_http_request(response.request), request_label)
+
+    def check(self, response: HttpResponse, request: HttpRequest,
+              request_label: str | None = None) -> VerifiedResponse:
+        """The same, for messages already read off the wire (any HTTP client)."""
         if request_label is None:
             request_label = tagged_label(request.headers, REQUEST_TAG)
-        replayed = response.headers.get("Idempotency-Replayed") == "true"
+        replayed = response.headers.get("idempotency-replayed") == "true"
         verifier = self._replays if replayed else self._receipts
-        return verifier.verify(as_http_response(response), request, request_label)
+        return verifier.verify(response, request, request_label)
 
 
 class PartnerClient:

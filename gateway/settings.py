@@ -12,6 +12,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field, fields, replace
 from functools import cached_property
 from pathlib import Path
+from urllib.parse import urlsplit
 
 PREFIX = "GOVGATE_"
 TRACING_EXPORTERS = ("none", "console", "otlp")
@@ -61,6 +62,9 @@ class Settings:
     # Admin API rate limit: requests per token per window.
     admin_rate_limit: int = 120
     admin_rate_window_seconds: int = 60
+    # Failed admin-token authentications per source address and window; beyond them 429.
+    auth_failure_limit: int = 20
+    auth_failure_window_seconds: int = 300
     # Deliveries to plain-http endpoints are refused unless the host is loopback and this is on.
     allow_loopback_http: bool = False
     # Several values separated by commas: peers whose X-Forwarded-Proto/-Host are believed.
@@ -71,8 +75,22 @@ class Settings:
     signature_max_age_seconds: int = 300
     signature_max_future_seconds: int = 30
     idempotency_ttl_hours: int = 24
-    # Sign a checkpoint of the evidence log after this many entries.
+    # Evidence log (docs/evidence.md): the integrator places at most this many pending entries
+    # per batch and signs one checkpoint per batch, so no more than this many entries are ever
+    # between two checkpoints; it looks for pending entries every log_batch_ms.
     checkpoint_interval: int = 100
+    log_batch_ms: int = 100
+    # Whether each `govgate serve` process runs an integrator candidate (one integrates at a time).
+    log_integrate: bool = True
+    # The checkpoints' origin line; empty: "<host of public_base_url or host>/govgate/log".
+    # Fixed once the first checkpoint is signed (the database keeps it).
+    log_origin: str = ""
+    # Upper bound of a request's `Prefer: wait=N` for its inclusion proof.
+    log_max_wait_seconds: int = 10
+    # Witnesses (C2SP tlog-witness), comma-separated "<submission URL> <verifier key>" pairs, and
+    # how many of them must cosign before a checkpoint counts as published (0: none needed).
+    log_witnesses: str = ""
+    log_witness_quorum: int = 0
     # Operator calendar file (YAML/JSON) adding or replacing years of official working days.
     calendar_file: str = ""
     hr_query_timeout_seconds: int = 10
@@ -96,6 +114,13 @@ class Settings:
     # Prometheus multiprocess files of every server and worker process; empty means
     # data_dir/metrics.
     metrics_dir: str = ""
+    # The HTTP edge (api/http_server.py): request head size and field count (431 beyond),
+    # seconds for a request head to arrive (408 after: slowloris), open connections per
+    # server process (beyond it the longest-idle one is shed, never a request in progress).
+    max_header_bytes: int = 16 * 1024
+    max_header_count: int = 100
+    header_timeout_seconds: int = 10
+    max_connections: int = 500
     # OpenTelemetry traces: "none" (off, the default), "console" (JSON lines on stderr) or "otlp"
     # (OTLP/HTTP to the endpoint; needs the otlp extra). Root traces are sampled at the ratio; a
     # caller's traceparent decides for its own trace (parent-based sampling).
@@ -107,6 +132,10 @@ class Settings:
     # /v1/readyz fails below this much free space on the data directory's (and the SQLite
     # file's) filesystem, before a full disk starts refusing writes.
     min_free_disk_mb: int = 100
+    # Operator console (/console/): a session ends after this long without a request, and in
+    # any case this long after sign-in.
+    console_idle_timeout_seconds: int = 1800
+    console_session_max_seconds: int = 12 * 3600
     extra: Mapping[str, str] = field(default_factory=dict, compare=False, repr=False)
 
     @property
@@ -120,6 +149,27 @@ class Settings:
         """'127.0.0.1, 10.0.0.0/8' → networks; raises ValueError naming a bad entry."""
         items = (part.strip() for part in self.trusted_proxies.split(","))
         return tuple(ipaddress.ip_network(item, strict=False) for item in items if item)
+
+    @cached_property
+    def witness_list(self) -> tuple[tuple[str, str], ...]:
+        """(submission URL, verifier key) of each configured witness; raises SettingsError."""
+        pairs = []
+        for item in (part.strip() for part in self.log_witnesses.split(",")):
+            if not item:
+                continue
+            parts = item.split()
+            if len(parts) != 2 or not parts[0].startswith(("https://", "http://")):
+                raise SettingsError(f"{PREFIX}LOG_WITNESSES: each witness is '<URL> <verifier key>', "
+                                    f"not {item!r}")
+            pairs.append((parts[0], parts[1]))
+        return tuple(pairs)
+
+    @property
+    def effective_log_origin(self) -> str:
+        if self.log_origin:
+            return self.log_origin
+        host = urlsplit(self.public_base_url).hostname if self.public_base_url else None
+        return f"{host or self.host}/govgate/log"
 
     @property
     def effective_key_dir(self) -> Path:
@@ -157,10 +207,25 @@ class Settings:
             raise SettingsError(f"{PREFIX}MAX_BODY_BYTES must be at least 1024")
         if self.workers < 1:
             raise SettingsError(f"{PREFIX}WORKERS must be at least 1")
+        if self.auth_failure_limit < 1 or self.auth_failure_window_seconds < 1:
+            raise SettingsError("auth failure limit and window must be at least 1")
         if self.admin_rate_limit < 1 or self.admin_rate_window_seconds < 1:
             raise SettingsError("admin rate limit and window must be at least 1")
         if self.checkpoint_interval < 1 or self.idempotency_ttl_hours < 1:
             raise SettingsError("checkpoint interval and idempotency TTL must be at least 1")
+        if self.max_header_bytes < 4096 or self.max_header_count < 16:
+            raise SettingsError(f"{PREFIX}MAX_HEADER_BYTES must be at least 4096 and "
+                                f"{PREFIX}MAX_HEADER_COUNT at least 16")
+        if self.header_timeout_seconds < 1 or self.max_connections < 1:
+            raise SettingsError(f"{PREFIX}HEADER_TIMEOUT_SECONDS and {PREFIX}MAX_CONNECTIONS "
+                                "must be at least 1")
+        if self.log_batch_ms < 1 or self.log_max_wait_seconds > 60:
+            raise SettingsError(f"{PREFIX}LOG_BATCH_MS must be at least 1 and "
+                                f"{PREFIX}LOG_MAX_WAIT_SECONDS at most 60")
+        if self.log_witness_quorum > len(self.witness_list):
+            raise SettingsError(f"{PREFIX}LOG_WITNESS_QUORUM is more than the witnesses configured")
+        if self.console_idle_timeout_seconds < 60 or self.console_session_max_seconds < 60:
+            raise SettingsError("console session timeouts must be at least 60 seconds")
         if self.signature_max_age_seconds < 1:
             raise SettingsError(f"{PREFIX}SIGNATURE_MAX_AGE_SECONDS must be at least 1")
         try:

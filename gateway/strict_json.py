@@ -14,15 +14,16 @@ Refused, each with its own reason:
                            each reader, so a signed body could be decided on one reading and
                            kept as evidence for another
     json_not_a_number      ``NaN``, ``Infinity``, ``-Infinity``: not JSON (RFC 8259 §6)
-    invalid_unicode    a string or member name holding a lone surrogate (``"\\ud800"``): not
-                       Unicode text, so no encoder (UTF-8, GBK, a database) can carry it
-    nul_character      a string holding U+0000: no database text column can hold it
+    invalid_unicode        a string or member name holding a lone surrogate (``"\\ud800"``):
+                           not Unicode text, so no encoder (UTF-8, GBK, a database) can carry it
+    nul_character          a string holding U+0000: no database text column can hold it
 
 Both limits are checked on the bytes before the parser runs (it recurses once per level, and
 Python's ``int()`` refuses over 4,300 digits with a bare ``ValueError``): string literals are
-cut out, then the brackets left are counted in C (``accumulate``).
-The checks that need the parsed value walk it without recursion, and only when the raw bytes
-show an escape that could produce such a character, so ordinary bodies pay for one regex scan.
+cut out, then the brackets left are counted in C (``accumulate``). The checks that need the
+parsed value walk it without recursion, and only when the raw bytes show an escape that could
+produce such a character. Measured on a 2-core machine under load: about 10 µs of CPU for a
+0.5 KiB body (3.6 µs for plain ``json.loads``), 10 ms for an 800 KiB one (2.8 ms).
 Stdlib only: the HTTP edge and the partner clients read partner JSON through this one module.
 """
 

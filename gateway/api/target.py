@@ -50,3 +50,20 @@ def target_uri(scope, public_base_url: str, trusted_proxies: tuple) -> str:
         server = scope.get("server") or ("localhost", None)
         host = server[0] if server[1] in (None, 80, 443) else f"{server[0]}:{server[1]}"
     return f"{scheme}://{host}{path}"
+
+
+def source_address(scope, trusted_proxies: tuple) -> str:
+    """The caller's address: the peer, or behind trusted proxies the rightmost
+    ``X-Forwarded-For`` entry they did not add themselves (left of it anyone could write)."""
+    peer = (scope.get("client") or ("unknown",))[0]
+    forwarded = _header(scope, b"x-forwarded-for")
+    if not forwarded or not _trusted(scope, trusted_proxies):
+        return peer
+    for entry in reversed([part.strip() for part in forwarded.split(",") if part.strip()]):
+        try:
+            address = ipaddress.ip_address(entry)
+        except ValueError:
+            return peer  # a malformed chain: believe only the connection
+        if not any(address in network for network in trusted_proxies):
+            return str(address)
+    return peer

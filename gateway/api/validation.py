@@ -82,6 +82,11 @@ def parse_body(raw: bytes):
         ) from None
 
 
+# schema id → (schema, its validator). connexion builds a validator per request (~0.2 ms); an
+# operation's schema is one dict for the app's life, kept here so that its id stays its own.
+_COMPILED: dict[int, tuple[dict, object]] = {}
+
+
 class PointingJSONBodyValidator(JSONRequestBodyValidator):
     tracer: Tracer = NO_TRACING  # validator_map gives a subclass the container's
 
@@ -89,6 +94,13 @@ class PointingJSONBodyValidator(JSONRequestBodyValidator):
         """Parse and check the body against the contract: the request's ``govgate.validate`` stage."""
         with self.tracer.span("govgate.validate"):
             return await super().wrap_receive(receive, scope=scope)
+
+    @property
+    def _validator(self):
+        entry = _COMPILED.get(id(self._schema))
+        if entry is None or entry[0] is not self._schema:
+            entry = _COMPILED[id(self._schema)] = (self._schema, super()._validator)
+        return entry[1]
 
     async def _parse(self, stream, scope):
         raw = b"".join([chunk async for chunk in stream])
@@ -101,15 +113,15 @@ class PointingJSONBodyValidator(JSONRequestBodyValidator):
             if not self._nullable:
                 raise InvalidInput("the request needs a JSON body", reason="body_missing", status=400)
             return None
-        errors: list[FieldError] = []
+        found: dict[FieldError, None] = {}  # jsonschema reports "required" once per missing name
         only_out_of_range = True
         for error in self._validator.iter_errors(body):
-            errors.extend(_field_errors(error))
+            found.update(dict.fromkeys(_field_errors(error)))
             only_out_of_range = only_out_of_range and out_of_range(error)
-            if len(errors) >= MAX_ERRORS:
+            if len(found) >= MAX_ERRORS:
                 break
-        if errors:
-            errors.sort(key=lambda f: f.pointer)
+        if found:
+            errors = sorted(found, key=lambda f: f.pointer)
             if only_out_of_range:  # well-formed values beyond a published bound: content, 422
                 raise InvalidInput("a value lies outside the range the contract allows",
                                    reason="out_of_range", errors=errors, status=422,

@@ -9,7 +9,8 @@
     ├── admin-token create | list | revoke
     ├── audit list
     ├── gateway-key init | rotate | list | jwks
-    ├── log verify | checkpoint
+    ├── log verify | integrate | checkpoint | consistency OLD NEW
+    ├── witness init | serve | status   a C2SP tlog-witness (no gateway database)
     ├── evidence verify | export
     ├── worker [--once] [--concurrency N] [--poll-interval S]
     ├── deliveries list | redrive
@@ -144,6 +145,9 @@ def _register() -> None:
     main.add_command(risk_areas.risk_area)
     main.add_command(batches.batches)
     main.add_command(progress.progress)
+    from . import witness
+
+    main.add_command(witness.witness)
 
 
 _register()

@@ -15,6 +15,8 @@ import click
 
 from ..errors import InvalidInput
 from ..evidence import GatewayKeys, MalformedEvidence, verify_bundle
+from ..evidence.note import Verifier
+from ..exchange.evidence_reads import logged
 from .output import emit_json, table
 from .params import json_option
 from .session import CliSession
@@ -62,17 +64,32 @@ def evidence() -> None:
     required=True,
     help="The gateway's JWKS (govgate gateway-key jwks, or GET /v1/gateway-keys).",
 )
+@click.option("--witness", "witness_keys", multiple=True, metavar="VKEY",
+              help="A witness's cosignature/v1 verifier key (name+id+key); repeat for each.")
+@click.option("--quorum", type=click.IntRange(0), default=None,
+              help="How many of the --witness keys must have cosigned (default: all of them).")
 @json_option
-def verify(bundle_path: Path, jwks_path: Path, as_json: bool) -> None:
+def verify(bundle_path: Path, jwks_path: Path, witness_keys: tuple[str, ...], quorum: int | None,
+           as_json: bool) -> None:
     """Check BUNDLE offline against the gateway's JWKS; exit 0 only if it is verified.
 
     Needs no database or settings. Each check holds, fails, is not applicable to this kind of
-    entry, or is not checked because a check it depends on failed.
+    entry, or is not checked because a check it depends on failed. With --witness keys, the
+    bundle's checkpoint must carry valid cosignatures of --quorum of them (split-view defence).
     """
     bundle = load_json(bundle_path, "the bundle")
     jwks = load_json(jwks_path, "the JWKS")
     gateway_keys(jwks, str(jwks_path))  # a bad JWKS is the caller's mistake, not a finding
-    report = verify_bundle(bundle, jwks)
+    witnesses = []
+    for vkey in witness_keys:
+        try:
+            witnesses.append(Verifier.from_vkey(vkey))
+        except MalformedEvidence as exc:
+            raise click.BadParameter(f"{vkey!r}: {exc.detail}", param_hint="--witness") from None
+    needed = len(witnesses) if quorum is None else quorum
+    if needed > len(witnesses):
+        raise click.BadParameter("more than the witnesses given", param_hint="--quorum")
+    report = verify_bundle(bundle, jwks, witnesses=witnesses, quorum=needed)
     if as_json:
         emit_json(report.to_json())
     else:
@@ -114,8 +131,13 @@ def export(session: CliSession, message_id: str, out: Path, as_json: bool) -> No
     c = session.container()
     # Record the read first; the bundle is built (and the head sealed if need be) afterwards,
     # in transactions of its own, as the API does.
-    session.read("evidence.read", "message", message_id, lambda uow, now: None, audited=True)
-    bundle = c.message_log.bundle(message_id, _sender_jwk)
+    session.read("evidence.read", "message", message_id, logged(message_id), audited=True)
+    answer = c.message_log.evidence(message_id, _sender_jwk)
+    if answer["status"] != "integrated":
+        click.echo(f"error: {message_id} is not in the Merkle tree yet (another integrator is at "
+                   "work); try again in a moment", err=True)
+        raise click.exceptions.Exit(1)
+    bundle = answer["bundle"]
     text = json.dumps(bundle, ensure_ascii=False, indent=2) + "\n"
     try:
         with open(out, "x", encoding="utf-8") as handle:
@@ -127,15 +149,15 @@ def export(session: CliSession, message_id: str, out: Path, as_json: bool) -> No
     summary = {
         "message_id": message_id,
         "file": str(out),
-        "entry_seq": bundle["entry"]["seq"],
-        "checkpoint_seq": bundle["checkpoint"]["seq"],
+        "leaf_index": bundle["entry"]["leaf_index"],
+        "tree_size": bundle["proof"]["tree_size"],
     }
     if as_json:
         emit_json(summary)
         return
     click.echo(
-        f"wrote the evidence bundle of {message_id} (entry seq {summary['entry_seq']}, "
-        f"checkpoint seq {summary['checkpoint_seq']}) to {out}"
+        f"wrote the evidence bundle of {message_id} (leaf {summary['leaf_index']}, "
+        f"checkpoint of size {summary['tree_size']}) to {out}"
     )
     click.echo(
         f"an auditor checks it with: govgate evidence verify {out} --jwks JWKS "

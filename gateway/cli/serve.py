@@ -107,7 +107,8 @@ def serve(session: CliSession, host, port, workers, run_migrations) -> None:
     metrics.share_directory(metrics.metrics_directory(settings), remove_stale=True)
     click.echo(
         f"govgate listening on {listen_url(settings)} "
-        f"(OpenAPI document at {listen_url(settings)}/openapi.json)"
+        f"(OpenAPI document at {listen_url(settings)}/openapi.json; operator console at "
+        f"{listen_url(settings).removesuffix('/v1')}/console/)"
     )
     if not has_tokens:
         click.echo(
@@ -121,6 +122,8 @@ def serve(session: CliSession, host, port, workers, run_migrations) -> None:
         port=settings.port,
         workers=settings.workers,
         proxy_headers=False,
+        # httptools with the edge's limits: head size and count, head deadline, connection cap
+        http="gateway.api.http_server:HttpProtocolFromEnvironment",
         log_level=settings.log_level.lower(),
         access_log=False,  # the gateway logs each request itself, as JSON with its ids
     )

@@ -22,6 +22,7 @@ from dataclasses import dataclass
 import requests
 
 from ..observability.spans import NO_TRACING
+from ..outbound import PartnerSession
 from .backoff import RetryPolicy
 from .canonical import CanonicalChannel
 from .registry import AdapterRegistry
@@ -48,7 +49,7 @@ class DeliverySettings:
 
 
 def adapter_registry(settings, keystore, key_registry, clock, *,
-                     session_factory: Callable[[], requests.Session] = requests.Session) -> AdapterRegistry:
+                     session_factory: Callable[[], requests.Session] = PartnerSession) -> AdapterRegistry:
     """The registry with the canonical channel; adapters register more formats on it."""
     delivery = DeliverySettings.from_settings(settings)
     return AdapterRegistry(CanonicalChannel(keystore.current, key_registry, timeout=delivery.timeout,

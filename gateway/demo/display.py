@@ -53,7 +53,7 @@ def summary_lines(summary: dict) -> list[str]:
                      f"{log['checkpoints_checked']} checkpoints)")
     else:
         failure = log["failure"]
-        lines.append(f"log verify: FAILED at seq {failure['seq']} ({failure['code']})")
+        lines.append(f"log verify: FAILED at leaf {failure['index']} ({failure['code']})")
     lines.append("demo: ok" if summary["ok"] else "demo: FAILED")
     return lines
 

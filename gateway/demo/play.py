@@ -17,6 +17,7 @@ from ..errors import GovgateError
 from .display import PlainDisplay
 from .runner import DemoGateway
 from .story import STORY, Step, StoryContext
+from .story_clock import StoryClock
 from .summary import StepOutcome, summarize
 from .world import AdminApi, DemoWorld
 
@@ -32,7 +33,7 @@ class Demo:
                  story: tuple[Step, ...] = STORY) -> None:
         self.display = display
         self.story = story
-        self.gateway = DemoGateway(data_dir, port=port)
+        self.gateway = DemoGateway(data_dir, port=port, clock=StoryClock())  # see story_clock
         self.world: DemoWorld | None = None
         self.admin_token: str | None = None
         self.context: StoryContext | None = None
@@ -45,7 +46,10 @@ class Demo:
         tax_format = self.world["tax"].format
         self.display.starting(self.gateway.base_url, str(self.gateway.data_dir), tax_format)
         self.context = StoryContext(self.world)
-        outcomes = self._run_story()
+        try:
+            outcomes = self._run_story()
+        finally:
+            self.gateway.clock.catch_up()  # whatever happened, the gateway is left in real time
         summary = summarize(self.context, outcomes, self.gateway, tax_format)
         self.display.summary(summary)
         return summary

@@ -14,10 +14,12 @@ import os
 import socket
 import threading
 import time
+from collections.abc import Callable
+from datetime import datetime
 from pathlib import Path
 from typing import Self
 
-from ..bootstrap import Container, batch_worker, build_container, create_app
+from ..bootstrap import Container, batch_worker, build_container, create_app, utc_now
 from ..delivery import DeliveryWorker, RetryPolicy
 from ..delivery.assembly import container_adapters
 from ..domain.admin import Actor, AdminRole, Permission
@@ -78,7 +80,8 @@ def _each(stop: threading.Event, work) -> None:
 
 
 class DemoGateway:
-    def __init__(self, data_dir: Path, *, port: int = 0, retry: RetryPolicy = DEMO_RETRY) -> None:
+    def __init__(self, data_dir: Path, *, port: int = 0, retry: RetryPolicy = DEMO_RETRY,
+                 clock: Callable[[], datetime] = utc_now) -> None:
         self.data_dir = Path(data_dir).resolve()
         self._socket = _listen(port)  # bound now, so port 0 becomes a real free port at once
         self.port = self._socket.getsockname()[1]
@@ -88,6 +91,7 @@ class DemoGateway:
         self._threads: list[threading.Thread] = []
         self._server = None
         self.container: Container | None = None
+        self.clock = clock  # the gateway's, its worker's and the demo partners' time
         self.worker: DeliveryWorker | None = None
 
     @property
@@ -98,7 +102,7 @@ class DemoGateway:
         if (self.data_dir / "govgate.db").exists():
             raise DataDirNotFresh(self.data_dir)
         self.data_dir.mkdir(parents=True, exist_ok=True)
-        container = self.container = build_container(self.settings)
+        container = self.container = build_container(self.settings, clock=self.clock)
         migrate.upgrade(container.engine)
         container.keystore.ensure_current()
         self._serve(create_app(self.settings, container))

@@ -17,8 +17,10 @@ import requests
 
 from ..client import PartnerClient
 from ..errors import GovgateError
+from ..services.policy.common import CHINA
 from ..signatures import SigningKey
 from . import employer_story
+from .story_clock import last_ended_quarter
 from .world import APPLICANT, DemoWorld, credit_code
 
 SETTLED = frozenset({"delivered", "dead"})
@@ -155,12 +157,17 @@ def guarantee_decision(ctx: StoryContext) -> str:
 
 
 def subsidy_claim(ctx: StoryContext) -> str:
+    """A quarter passes (the story clock catches up with now); the bank claims the quarter
+    that ended last, which the loan qualified a quarter ago was lent in (86号-16)."""
+    clock = ctx.world.gateway.clock
+    getattr(clock, "catch_up", lambda: None)()  # a StoryClock; a plain clock is already now
+    period = last_ended_quarter(clock().astimezone(CHINA).date())
     line = {"qualification_id": ctx.facts["qualification"], **CLAIM_LINE}
     totals = {k: line[k] for k in ("principal_fen", "interest_fen", "subsidy_requested_fen")}
-    body = {"period": "2025-Q4", "lines": [line], "totals": totals}
+    body = {"period": period, "lines": [line], "totals": totals}
     message_id = ctx.record("bank", ctx.post("bank", "/v1/interest-subsidy-claims", body))
     ctx.facts["claim"] = message_id
-    return f"{message_id}: {_delivered(ctx.settle('bank', message_id))}"
+    return f"{message_id} for {period}: {_delivered(ctx.settle('bank', message_id))}"
 
 
 def subsidy_decision(ctx: StoryContext) -> str:
@@ -175,7 +182,8 @@ def refused_request(ctx: StoryContext) -> str:
     """An impostor signs as the bank (its keyid, another private key)."""
     bank = ctx.world["bank"]
     impostor = PartnerClient.from_published_keys(
-        ctx.world.gateway.base_url, SigningKey.generate("ed25519", bank.key.keyid))
+        ctx.world.gateway.base_url, SigningKey.generate("ed25519", bank.key.keyid),
+        clock=ctx.world.gateway.clock)
     result = impostor.post("/v1/guarantee-reviews", json={
         "qualification_id": ctx.facts["qualification"], "loan_amount_fen": 1, "term_months": 1})
     ctx.facts["refused"] = {"status": result.status, "reason": _reason(result.response)}
@@ -220,10 +228,10 @@ STORY = (
     Step("loan", "bank → loan qualification (gateway asks HR)", loan_qualification),
     Step("review", "bank → guarantee review, to the guarantee fund", guarantee_review),
     Step("review_decision", "guarantee fund → decision, to the bank", guarantee_decision),
-    Step("claim", "bank → interest-subsidy claim, to finance", subsidy_claim),
-    Step("claim_decision", "finance → subsidy decision, to the bank", subsidy_decision),
     Step("refused", "impostor → request with a forged signature", refused_request),
-    Step("replay", "replay of HR's request, byte for byte", replay),
+    Step("replay", "replay of HR's request, byte for byte", replay),  # before the clock catches up
+    Step("claim", "a quarter later: bank → interest-subsidy claim, to finance", subsidy_claim),
+    Step("claim_decision", "finance → subsidy decision, to the bank", subsidy_decision),
     Step("retry", "finance failed the first delivery; the worker retried", retried_delivery),
     Step("comparison", "HR → comparison run 86号-6 (比对), facts from tax and social insurance",
          employer_story.comparison_run),

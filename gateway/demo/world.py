@@ -171,22 +171,23 @@ class DemoWorld:
                 extra = tax_system.start_cfx(partner, self.gateway)
                 partner.simulator.premiums.update(employer_story.cfx_premiums())  # 86号-6 facts
             else:
-                partner.simulator = self._canonical_simulator(spec, key, jwks).start()
+                partner.simulator = self._canonical_simulator(spec, key, jwks, self.gateway.clock).start()
             self._register(partner, extra)
         for partner in self.partners.values():
-            partner.client = PartnerClient.from_published_keys(self.gateway.base_url, partner.key)
+            partner.client = PartnerClient.from_published_keys(self.gateway.base_url, partner.key,
+                                                               clock=self.gateway.clock)
         return self
 
     @staticmethod
-    def _canonical_simulator(spec: PartnerRole, key: SigningKey, jwks) -> CanonicalPartnerSimulator:
+    def _canonical_simulator(spec: PartnerRole, key: SigningKey, jwks, clock) -> CanonicalPartnerSimulator:
         if spec.role == "hr":
-            return CanonicalHrSimulator(spec.partner_id, key, jwks, facts=HR_FACTS)
+            return CanonicalHrSimulator(spec.partner_id, key, jwks, facts=HR_FACTS, clock=clock)
         if spec.role in ("tax", "social_insurance"):  # they answer the measures' fact queries
             facts = employer_story.tax_facts() if spec.role == "tax" else employer_story.social_insurance_facts()
-            return CanonicalFactsSimulator(spec.partner_id, key, jwks, facts=facts)
+            return CanonicalFactsSimulator(spec.partner_id, key, jwks, facts=facts, clock=clock)
         # The finance system answers its first delivery with 500: the story's retried delivery.
         behaviour = Behaviour(fail_times=1, fail_status=500) if spec.role == "finance" else None
-        return CanonicalPartnerSimulator(spec.partner_id, key, jwks, behaviour=behaviour)
+        return CanonicalPartnerSimulator(spec.partner_id, key, jwks, behaviour=behaviour, clock=clock)
 
     def _register(self, partner: DemoPartner, extra: dict) -> None:
         spec = partner.spec

@@ -1,15 +1,24 @@
-"""Province-level administrative divisions (GB/T 2260) and the central-registration marker.
+"""Administrative divisions (GB/T 2260): the published code list, and the province-level units.
 
-Only the first two digits of a division code are checked against a table: the prefecture and
-county parts change every year (the State Council renames and merges counties), so a full list
-would go stale and reject real identifiers. The 34 province-level units have been stable since
-Chongqing was created in 1997.
+A division code in a message names an office or a business location that exists now, so it is
+checked against the published list (``is_listed``): a dated copy of 民政部's 县以上行政区划代码
+shipped in ``data/`` (its source is in the file's header). The list changes every year (counties
+are renamed and merged); updating it is replacing the file and ``LIST_DATE``.
+
+The region parts of citizen ID numbers and credit codes are checked only against the 34
+province-level units (``PROVINCES``, stable since Chongqing was created in 1997): they record
+where an identifier was issued, possibly in a county that no longer exists.
 """
 
 from __future__ import annotations
 
 from collections.abc import Mapping
+from functools import cache
+from importlib.resources import files
 from typing import Final
+
+LIST_DATE: Final = "2021-12-31"  # the state of the shipped list
+_LIST_FILE: Final = "data/gb2260-2021.tsv"
 
 PROVINCES: Final[Mapping[str, str]] = {
     "11": "北京市",
@@ -55,3 +64,24 @@ CENTRAL_REGISTRATION: Final = "100000"
 # Residence permits for Taiwan residents (港澳台居民居住证) are GB 11643 numbers with region
 # 830000; Hong Kong and Macau permits use 810000 / 820000, already in PROVINCES.
 TAIWAN_RESIDENCE_PERMIT_PREFIX: Final = "83"
+
+
+@cache
+def listed_divisions() -> Mapping[str, str]:
+    """Code → name of every division in the shipped list (read once)."""
+    text = files("gateway.domain").joinpath(_LIST_FILE).read_text(encoding="utf-8")
+    rows = (line.split("\t") for line in text.splitlines() if line and not line.startswith("#"))
+    return {code: name for code, name in rows}
+
+
+@cache
+def _known_codes() -> frozenset[str]:
+    # The list leaves out the prefecture-level rows of municipalities and of counties directly
+    # under a province (110100 市辖区, 469000 省直辖县级行政区划) that GB/T 2260 itself carries.
+    listed = listed_divisions()
+    return frozenset(listed) | {code[:4] + "00" for code in listed}
+
+
+def is_listed(code: str) -> bool:
+    """Whether the six-digit ``code`` is a division of the shipped GB/T 2260 list."""
+    return code in _known_codes()

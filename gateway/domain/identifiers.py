@@ -15,7 +15,13 @@ from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta, timezone
 from typing import Final, Literal
 
-from gateway.domain.divisions import CENTRAL_REGISTRATION, PROVINCES, TAIWAN_RESIDENCE_PERMIT_PREFIX
+from gateway.domain.divisions import (
+    CENTRAL_REGISTRATION,
+    LIST_DATE,
+    PROVINCES,
+    TAIWAN_RESIDENCE_PERMIT_PREFIX,
+    is_listed,
+)
 from gateway.errors import InvalidInput
 
 CREDIT_CODE_ALPHABET: Final = "0123456789ABCDEFGHJKLMNPQRTUWXY"  # GB 32100: no I O S V Z
@@ -161,16 +167,19 @@ def validate_citizen_id(value: str, *, today: date | None = None) -> CitizenId:
 
 
 def validate_division_code(value: str) -> str:
-    """Check a GB/T 2260 division code: six digits under one of the 34 province-level units.
-
-    Only the province is looked up: the list of prefectures and counties changes every year.
-    """
+    """Check a GB/T 2260 division code: six digits, a division of the published list
+    (``divisions.is_listed``, dated ``divisions.LIST_DATE``)."""
     code = _normalise(value, "division_code", "division code", length=6)
     if _first_outside(code, _DIGITS) is not None:
         raise InvalidIdentifier("a division code is six digits", reason="division_code_charset")
     if code[:2] not in PROVINCES:
         raise InvalidIdentifier(
             f"{code[:2]!r} is no province-level division code", reason="division_code_province"
+        )
+    if not is_listed(code):
+        raise InvalidIdentifier(
+            f"{code} is not a division of the GB/T 2260 list of {LIST_DATE}",
+            reason="division_code_unknown",
         )
     return code
 

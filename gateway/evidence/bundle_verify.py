@@ -7,7 +7,7 @@ and nothing was left unchecked. The names and their order are part of the docume
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import asdict, dataclass
 from typing import Any
 
@@ -20,7 +20,15 @@ from gateway.evidence.checkpoint import checkpoint_signature_problem
 from gateway.evidence.digests import content_digest_matches
 from gateway.evidence.httpsig import SignatureProblem, check_signature, parse_logged_signature, serialised_member_value
 from gateway.evidence.keys import GatewayKeys, key_fingerprint, public_key_from_jwk
+from gateway.evidence.leaf import record_leaf_hash
+from gateway.evidence.merkle import verify_inclusion
+from gateway.evidence.note import Verifier, gateway_verifiers, signature_holds
+from gateway.evidence.tree_bundle import BUNDLE_FORMAT_V2, TreeBundle, parse_tree_bundle
 
+FINDINGS_V2 = ("bundle_well_formed", "body_matches_content_digest", "signed_values_match_entry",
+               "sender_key_matches_fingerprint", "sender_signature_valid", "leaf_hash_valid",
+               "inclusion_proof_valid", "checkpoint_key_known", "checkpoint_signature_valid",
+               "witness_cosignatures", "receipt_signature_valid", "receipt_bound_to_request")
 FINDINGS = ("bundle_well_formed", "body_matches_content_digest", "signed_values_match_entry",
             "sender_key_matches_fingerprint", "sender_signature_valid", "entry_hash_valid",
             "proof_links_entry_to_checkpoint", "checkpoint_key_known", "checkpoint_signature_valid",
@@ -56,18 +64,32 @@ class BundleReport:
         return {"verified": self.verified, "findings": [asdict(f) for f in self.findings]}
 
 
-def verify_bundle(bundle: Any, jwks: Mapping[str, Any]) -> BundleReport:
-    """Never raises for a bad bundle (that is a finding); raises MalformedEvidence for a bad JWKS."""
+def verify_bundle(bundle: Any, jwks: Mapping[str, Any], *, witnesses: Sequence[Verifier] = (),
+                  quorum: int = 0) -> BundleReport:
+    """Never raises for a bad bundle (that is a finding); raises MalformedEvidence for a bad JWKS.
+
+    A v2 bundle's checkpoint must carry valid cosignatures of at least ``quorum`` of ``witnesses``
+    (cosignature/v1 verifier keys); v1 bundles (hash chain) are still understood."""
     keys = GatewayKeys.from_jwks(jwks)
+    v2 = isinstance(bundle, Mapping) and bundle.get("format") == BUNDLE_FORMAT_V2
+    names = FINDINGS_V2 if v2 else FINDINGS
     try:
-        parsed = parse_bundle(bundle)
+        parsed = parse_tree_bundle(bundle) if v2 else parse_bundle(bundle)
     except MalformedEvidence as exc:
-        rest = [BundleFinding(n, "not_checked", "the bundle is malformed") for n in FINDINGS[1:]]
-        return BundleReport((BundleFinding(FINDINGS[0], "fails", exc.detail), *rest))
-    checks = _Checks(parsed, keys)
-    findings = [BundleFinding(FINDINGS[0], "holds",
-                              f"entry seq {parsed.entry.seq}, checkpoint seq {parsed.checkpoint.seq}")]
-    for name in FINDINGS[1:]:
+        rest = [BundleFinding(n, "not_checked", "the bundle is malformed") for n in names[1:]]
+        return BundleReport((BundleFinding(names[0], "fails", exc.detail), *rest))
+    if v2:
+        checks: _Checks = _TreeChecks(parsed, keys, list(witnesses), quorum)
+        summary = f"leaf {parsed.leaf_index}, checkpoint of size {parsed.checkpoint.size}"
+    else:
+        checks = _Checks(parsed, keys)
+        summary = f"entry seq {parsed.entry.seq}, checkpoint seq {parsed.checkpoint.seq}"
+    return _run(checks, names, summary)
+
+
+def _run(checks: _Checks, names: tuple[str, ...], summary: str) -> BundleReport:
+    findings = [BundleFinding(names[0], "holds", summary)]
+    for name in names[1:]:
         check: Callable[[], str] = getattr(checks, name)
         try:
             status, detail = "holds", check()
@@ -208,6 +230,55 @@ class _Checks:
             check_signature(signature, components, key)
         except SignatureProblem as exc:
             raise _fails(exc.detail) from exc
+
+
+class _TreeChecks(_Checks):
+    """The v2 findings: the message checks are v1's; the proof is a Merkle inclusion proof to a
+    C2SP checkpoint, which witnesses may have cosigned."""
+
+    def __init__(self, bundle: TreeBundle, keys: GatewayKeys, witnesses: list[Verifier], quorum: int) -> None:
+        self.bundle, self.record, self.keys = bundle, bundle.record, keys
+        self.witnesses, self.quorum = witnesses, quorum
+        self.outcomes = {}
+        self.ours = [(s, v) for s in bundle.note.signatures for v in gateway_verifiers(bundle.checkpoint.origin, keys)
+                     if (s.name, s.key_id) == (v.name, v.key_id)]
+
+    def leaf_hash_valid(self) -> str:
+        if record_leaf_hash(self.record) != self.bundle.leaf_hash:
+            raise _fails("the entry does not hash to its leaf_hash")
+        return "the entry hashes to its leaf_hash"
+
+    def inclusion_proof_valid(self) -> str:
+        self._needs("leaf_hash_valid")
+        b = self.bundle
+        if b.tree_size != b.checkpoint.size:
+            raise _fails(f"the proof is for a tree of size {b.tree_size}, the checkpoint has size {b.checkpoint.size}")
+        if not verify_inclusion(b.leaf_index, b.tree_size, b.leaf_hash, b.proof, b.checkpoint.root):
+            raise _fails("the inclusion proof does not lead to the checkpoint's root")
+        return f"leaf {b.leaf_index} and {len(b.proof)} hashes lead to the root of the tree of size {b.tree_size}"
+
+    def checkpoint_key_known(self) -> str:
+        if not self.ours:
+            raise _fails(f"no signature on the checkpoint is by a key of the JWKS (name {self.bundle.checkpoint.origin!r})")
+        return f"the checkpoint is signed by {self.ours[0][1].vkey}"
+
+    def checkpoint_signature_valid(self) -> str:
+        self._needs("checkpoint_key_known")
+        if not any(signature_holds(self.bundle.note.text, s, v) for s, v in self.ours):
+            raise _fails("the gateway's signature on the checkpoint does not verify")
+        return f"checkpoint of size {self.bundle.checkpoint.size} ({self.bundle.checkpoint.origin}) is signed by the gateway"
+
+    def witness_cosignatures(self) -> str:
+        note = self.bundle.note
+        lines = len(note.signatures) - len(self.ours)
+        if not self.witnesses:
+            raise _Outcome("not_applicable", f"no witness keys given ({lines} other signature line(s) not checked)")
+        cosigned = sorted({v.name for s in note.signatures for v in self.witnesses
+                           if signature_holds(note.text, s, v)})
+        if len(cosigned) < self.quorum:
+            raise _fails(f"cosigned by {len(cosigned)} of the {len(self.witnesses)} witnesses given "
+                         f"({', '.join(cosigned) or 'none'}), the policy needs {self.quorum}")
+        return f"cosigned by {', '.join(cosigned) or 'none'} ({len(cosigned)} of {len(self.witnesses)}, needed {self.quorum})"
 
 
 def _covered_value(covered: tuple[str, ...], values: Mapping[str, str], name: str, params: dict) -> str | None:

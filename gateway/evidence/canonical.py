@@ -100,10 +100,10 @@ def format_timestamp(moment: datetime) -> str:
 
 
 def is_timestamp(text: object) -> bool:
-    if not isinstance(text, str) or not _TIMESTAMP.fullmatch(text):
+    if not isinstance(text, str) or not text.isascii() or not _TIMESTAMP.fullmatch(text):
         return False
-    try:
-        datetime.strptime(text, "%Y-%m-%dT%H:%M:%S.%fZ")
+    try:  # the pattern fixed the form; this checks the calendar (fromisoformat is C, strptime is not)
+        datetime.fromisoformat(text[:-1])
     except ValueError:
         return False
     return True

@@ -39,7 +39,7 @@ def healthz():
 
 def readyz():
     c = context.container()
-    checks = {name: _outcome(name, check, c) for name, check in CHECKS.items()}
+    checks = readiness_checks(c)
     failing = [name for name, outcome in checks.items() if outcome != OK]
     if failing:
         problem = errors.Unavailable(f"not ready: {', '.join(failing)} failed", reason="not_ready",
@@ -50,9 +50,11 @@ def readyz():
 
 
 def metrics_text():
-    body = metrics.exposition(_queue_depth(context.container()))
-    # A response object: connexion would insist on the contract's bare "text/plain".
-    return ConnexionResponse(status_code=200, content_type=metrics.CONTENT_TYPE, body=body)
+    body = metrics.exposition(queue_depth(context.container()))
+    # A response object: connexion would insist on the contract's bare "text/plain". The type
+    # goes in as a header: given as content_type, werkzeug appends a second "; charset=utf-8".
+    return ConnexionResponse(status_code=200, body=body,
+                             headers={"Content-Type": metrics.CONTENT_TYPE})
 
 
 def _database(c) -> None:
@@ -106,6 +108,11 @@ CHECKS = {"database": _database, "migrations": _migrations, "keys": _keys,
           "database_writable": _database_writable, "disk_space": _disk_space}
 
 
+def readiness_checks(c) -> dict[str, str]:
+    """Each check's outcome, "ok" or "failed" (the operator console shows them too)."""
+    return {name: _outcome(name, check, c) for name, check in CHECKS.items()}
+
+
 def _outcome(name: str, check, c) -> str:
     try:
         check(c)
@@ -116,7 +123,8 @@ def _outcome(name: str, check, c) -> str:
     return OK
 
 
-def _queue_depth(c) -> dict[str, int] | None:
+def queue_depth(c) -> dict[str, int] | None:
+    """Outbox rows by state; None if the database cannot be asked."""
     try:
         with c.uow(readonly=True) as uow:
             counts = uow.deliveries.count_by_state()

@@ -5,6 +5,7 @@
     govgate_signature_verification_failures_total{reason}    RFC 9421 rejections (Rejection slug)
     govgate_idempotency_replays_total{operation}             stored answers replayed
     govgate_evidence_log_appends_total{direction}            evidence entries written
+    govgate_evidence_log_integrated_total                    entries placed in the Merkle tree
     govgate_delivery_attempts_total{format,outcome}          delivered | failed | dead | lease_lost
     govgate_delivery_attempt_duration_seconds{format}        latency histogram of one attempt
     govgate_delivery_failures_total{format,reason}           failed attempts by reason slug
@@ -39,6 +40,7 @@ class MetricSet:
     verification_failures: Any
     idempotency_replays: Any
     evidence_appends: Any
+    evidence_integrated: Any
     delivery_attempts: Any
     delivery_seconds: Any
     delivery_failures: Any
@@ -86,6 +88,8 @@ def _build() -> MetricSet:
         evidence_appends=Counter("govgate_evidence_log_appends",
                                  "Entries appended to the evidence log (counted as written, "
                                  "inside their transaction), by direction", ["direction"]),
+        evidence_integrated=Counter("govgate_evidence_log_integrated",
+                                    "Entries the integrator placed in the evidence log's Merkle tree"),
         delivery_attempts=Counter("govgate_delivery_attempts",
                                   "Delivery attempts by recipient format and outcome",
                                   ["format", "outcome"]),
@@ -117,6 +121,10 @@ def idempotent_replay(operation: str) -> None:
 
 def evidence_appended(direction: str) -> None:
     metric_set().evidence_appends.labels(direction).inc()
+
+
+def evidence_integrated(count: int) -> None:
+    metric_set().evidence_integrated.inc(count)
 
 
 def delivery_attempted(format: str, outcome: str, seconds: float) -> None:
@@ -161,6 +169,28 @@ def exposition(queue_depth: Mapping[str, int] | None = None) -> bytes:
             gauge.add_metric([state], count)
         scraped.register(_Once(gauge))
     return text + generate_latest(scraped)
+
+
+def counter_totals(*names: str) -> dict[str, dict[tuple[tuple[str, str], ...], float]]:
+    """The current totals of the counters ``names`` (without ``_total``), summed over every
+    process in multiprocess mode: name -> {sorted (label, value) pairs: total}."""
+    from prometheus_client import REGISTRY, CollectorRegistry
+    from prometheus_client.multiprocess import MultiProcessCollector
+
+    metric_set()  # the counters exist (at zero) even before anything was counted
+    registry = REGISTRY
+    if metric_set().directory:
+        registry = CollectorRegistry(auto_describe=False)
+        MultiProcessCollector(registry, path=metric_set().directory)
+    totals: dict[str, dict] = {name: {} for name in names}
+    for family in registry.collect():
+        if family.name not in totals:
+            continue
+        for sample in family.samples:
+            if sample.name == family.name + "_total":
+                key = tuple(sorted(sample.labels.items()))
+                totals[family.name][key] = totals[family.name].get(key, 0.0) + sample.value
+    return totals
 
 
 class _Once:

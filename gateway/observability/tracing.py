@@ -33,6 +33,7 @@ from opentelemetry.trace.propagation.tracecontext import TraceContextTextMapProp
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from ..contract import short_operation_id
+from ..outbound import PartnerSession
 from ..settings import PREFIX, SettingsError
 from .spans import NO_TRACING, Attributes, AttributeValue, NoTracing
 
@@ -93,8 +94,8 @@ class Tracing:
         self.provider.shutdown()
 
 
-class TracedSession(requests.Session):
-    """A ``requests.Session`` whose every call is a CLIENT span, propagated as ``traceparent``."""
+class TracedSession(PartnerSession):
+    """A partner session (``gateway.outbound``) whose every call is a CLIENT span, propagated as ``traceparent``."""
 
     def __init__(self, tracing: Tracing) -> None:
         super().__init__()

@@ -106,6 +106,6 @@ def _approval_findings(
                 )
             )
             continue
-        limit = deferral_limit(insurance, grounds, application.application_date)
-        findings.extend(check_period(limit, end))
+        limit = deferral_limit(insurance, grounds, application.start_of(insurance))
+        findings.extend(check_period(limit, end, application.last_periods.get(insurance)))
     return findings

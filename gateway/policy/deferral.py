@@ -20,16 +20,20 @@ Readings, with the text they rest on:
   17 industries as well as the SMEs.
 - "SME" includes individual businesses insured as a unit and public institutions / social
   organisations in the enterprise pension scheme ("参照执行"), see ``TREATED_AS_SME``.
-- "≤ 1 year" runs from the first deferred fee period, which is the application month (the
-  unit applies "持申报当月银行流水", so the month of application is the first month whose
-  premiums are at stake): applied 2022-06-15 → fee periods 2022-06..2023-05 → end 2023-05-31.
+- "≤ 1 year" (缓缴期限不超过1年, 86号-2 and 86号-3) runs from the first deferred fee period the
+  conclusion itself names (``first_periods``): fee periods 2022-05..2023-04 → end 2023-04-30,
+  so 2022-05..2023-05 (13 months) is refused whatever the application month. Without named
+  periods it runs from the application month (the unit applies "持申报当月银行流水", so that is
+  the first month whose premiums are at stake): applied 2022-06-15 → end 2023-05-31.
+- Every deferred fee month lies within the limit too (``last_periods``): premiums of a month
+  after the deferral's end are not deferred by it.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from enum import StrEnum
 
 from gateway.errors import FieldError, InvalidInput
@@ -53,6 +57,7 @@ class Ground(StrEnum):
     SME_IN_AFFECTED_AREA = "sme_in_affected_area"
 
 
+FEE_PERIODS_AFTER_LIMIT = "fee_periods_after_limit"  # the reason of a finding on fee_period_to
 ONE_YEAR = "one_year"  # a limit counted from the deferral start, as opposed to a fixed date
 _LIMITS: dict[InsuranceType, dict[Ground, dt.date | str]] = {
     InsuranceType.PENSION: {
@@ -80,6 +85,14 @@ class DeferralApplication:
     severely_affected_area: bool  # 受疫情严重影响地区, as confirmed for the unit's locality
     application_date: dt.date
     requested_until: Mapping[InsuranceType, dt.date]  # last day deferred, per insurance type
+    # First days of the first and of the last deferred fee month, per insurance type, when the
+    # message names them (fee_period_from / fee_period_to).
+    first_periods: Mapping[InsuranceType, dt.date] = field(default_factory=dict)
+    last_periods: Mapping[InsuranceType, dt.date] = field(default_factory=dict)
+
+    def start_of(self, insurance: InsuranceType) -> dt.date:
+        """Where a limit for ``insurance`` is counted from: its first deferred fee period."""
+        return self.first_periods.get(insurance) or deferral_start(self.application_date)
 
 
 @dataclass(frozen=True)
@@ -122,10 +135,9 @@ def grounds_of(
     return grounds
 
 
-def deferral_limit(
-    insurance: InsuranceType, grounds: set[Ground], application_date: dt.date
-) -> DeferralLimit:
-    start = deferral_start(application_date)
+def deferral_limit(insurance: InsuranceType, grounds: set[Ground], start: dt.date) -> DeferralLimit:
+    """The limit for deferring ``insurance`` from ``start``, the first day of the first
+    deferred fee period (``DeferralApplication.start_of``)."""
     candidates = [
         (_end_of(_LIMITS[insurance][ground], start), ground)
         for ground in sorted(grounds, key=lambda g: g.value)
@@ -147,19 +159,20 @@ def assess_deferral(application: DeferralApplication) -> DeferralAssessment:
         application.industry, application.size_class, application.severely_affected_area
     )
     limits = {
-        insurance: deferral_limit(insurance, grounds, application.application_date)
+        insurance: deferral_limit(insurance, grounds, application.start_of(insurance))
         for insurance in application.requested_until
     }
     violations = [
         finding
         for insurance, end in application.requested_until.items()
-        for finding in check_period(limits[insurance], end)
+        for finding in check_period(limits[insurance], end, application.last_periods.get(insurance))
     ]
     return DeferralAssessment(limits, tuple(violations))
 
 
-def check_period(limit: DeferralLimit, end: dt.date) -> list[Finding]:
-    """Findings against deferring ``limit.insurance`` from ``limit.start`` up to ``end``."""
+def check_period(limit: DeferralLimit, end: dt.date, last_period: dt.date | None = None) -> list[Finding]:
+    """Findings against deferring ``limit.insurance`` from ``limit.start`` up to ``end``, the
+    fee months up to ``last_period`` (its first day) included."""
     subject, measure = limit.insurance.value, limit.measure
     if limit.max_end is None:
         return [
@@ -188,16 +201,27 @@ def check_period(limit: DeferralLimit, end: dt.date) -> list[Finding]:
                 subject,
             )
         ]
+    findings = []
     if end > limit.max_end:
-        return [
+        findings.append(
             Finding(
                 "deferral_end_after_limit",
                 measure,
                 f"{subject} may be deferred until {limit.max_end} at the latest, not {end}",
                 subject,
             )
-        ]
-    return []
+        )
+    if last_period is not None and last_period > limit.max_end:
+        findings.append(
+            Finding(
+                FEE_PERIODS_AFTER_LIMIT,
+                measure,
+                f"{subject} fee periods from {limit.start:%Y-%m} may be deferred up to "
+                f"{limit.max_end:%Y-%m}, not {last_period:%Y-%m}",
+                subject,
+            )
+        )
+    return findings
 
 
 def _end_of(limit: dt.date | str, start: dt.date) -> dt.date:

@@ -8,7 +8,7 @@ what was read is itself sensitive (the audit trail, evidence).
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Any, TypeVar
 
@@ -57,8 +57,41 @@ class AdminActions:
                     )
                 return result
         except GovgateError as error:
-            if action.permission is not Permission.READ:
+            # Failed changes are recorded; failed reads only where reads are (evidence, audit).
+            if action.permission is not Permission.READ or action.audited_when_allowed:
                 self._record(actor, action, Outcome.FAILED, request_id, detail=error.reason)
+            raise
+
+    def run_all(
+        self,
+        actor: Actor,
+        steps: Sequence[tuple[Action, Callable[[Any], tuple[Any, dict | None, dict | None]]]],
+        *,
+        request_id: str | None = None,
+    ) -> list:
+        """Several actions in one transaction, all or nothing (e.g. a partner with its first key
+        and grant). Each allowed step leaves the event it would leave on its own; a denial or a
+        failure of any step rolls back every step and is recorded against that step."""
+        for action, _ in steps:
+            if not actor.may(action.permission):
+                self._record(actor, action, Outcome.DENIED, request_id, detail="role lacks permission")
+                raise Forbidden(f"the {actor.role.value} role may not perform {action.name}",
+                                reason="role_forbidden")
+        current = steps[0][0] if steps else None
+        try:
+            with self._uow() as uow:
+                results = []
+                for action, work in steps:
+                    current = action
+                    result, before, after = work(uow)
+                    if action.audited_when_allowed:
+                        uow.audit.append(
+                            self._event(actor, action, Outcome.ALLOWED, request_id, before, after))
+                    results.append(result)
+                return results
+        except GovgateError as error:
+            if current is not None and current.permission is not Permission.READ:
+                self._record(actor, current, Outcome.FAILED, request_id, detail=error.reason)
             raise
 
     def _record(self, actor: Actor, action: Action, outcome: Outcome, request_id, detail=None):

@@ -83,9 +83,11 @@ def authenticate(uow, secret: str, now: datetime) -> Actor:
     token = uow.tokens.by_hash(hash_secret(secret))
     if token is None:
         raise Unauthenticated("the admin token is not known", reason="token_unknown")
-    if token.revoked_at is not None:
-        raise Unauthenticated("the admin token has been revoked", reason="token_revoked")
-    if not token.usable_at(now):
-        raise Unauthenticated("the admin token has expired", reason="token_expired")
+    if token.revoked_at is not None or not token.usable_at(now):
+        revoked = token.revoked_at is not None
+        error = Unauthenticated(f"the admin token has {'been revoked' if revoked else 'expired'}",
+                                reason="token_revoked" if revoked else "token_expired")
+        error.token_id = token.id  # for the audit record of the failure (never to the caller)
+        raise error
     uow.tokens.touch(token.id, now)
     return Actor(id=token.id, role=token.role)

@@ -24,6 +24,10 @@ REPLAY_TAG = "govgate-replay"
 REQUEST_PARAMETERS = ("created", "keyid", "nonce", "tag")
 RESPONSE_PARAMETERS = ("created", "keyid", "tag")
 MIN_NONCE_LENGTH = 16
+# Upper bounds: a nonce is stored (nonces.nonce, 200 wide) and a keyid looked up for every
+# request, so neither may be as long as a header can be. 128 characters hold any random nonce.
+MAX_NONCE_LENGTH = 128
+MAX_KEYID_LENGTH = 200
 
 
 def request_components(request: HttpRequest) -> tuple[ComponentId, ...]:
@@ -72,8 +76,14 @@ def require_coverage(
     if any(name not in entry.params for name in parameters):
         raise SignatureRejected(Rejection.SIGNATURE_PARAMETER_MISSING)
     nonce = entry.param("nonce")
-    if nonce is not None and len(nonce) < MIN_NONCE_LENGTH:
+    if nonce is not None and not MIN_NONCE_LENGTH <= len(str(nonce)) <= MAX_NONCE_LENGTH:
         raise SignatureRejected(
             Rejection.SIGNATURE_MALFORMED,
-            f"The nonce must have at least {MIN_NONCE_LENGTH} characters.",
+            f"The nonce must have {MIN_NONCE_LENGTH} to {MAX_NONCE_LENGTH} characters.",
+        )
+    keyid = entry.param("keyid")
+    if keyid is not None and not 1 <= len(str(keyid)) <= MAX_KEYID_LENGTH:
+        raise SignatureRejected(
+            Rejection.SIGNATURE_MALFORMED,
+            f"The keyid must have 1 to {MAX_KEYID_LENGTH} characters.",
         )

@@ -124,15 +124,22 @@ class AuditRepository:
         since: datetime | None = None,
         after: int | None = None,
         limit: int = 50,
+        until: datetime | None = None,
+        before: int | None = None,
+        newest_first: bool = False,
     ) -> list[AuditEvent]:
-        query = select(t.audit_events).order_by(t.audit_events.c.seq).limit(limit)
+        """Oldest first from ``after``, or newest first from ``before`` (``newest_first``)."""
+        seq = t.audit_events.c.seq
+        query = select(t.audit_events).order_by(seq.desc() if newest_first else seq).limit(limit)
         filters: Iterable = [
             t.audit_events.c.actor == actor if actor else None,
             t.audit_events.c.action == action if action else None,
             t.audit_events.c.target_id == target_id if target_id else None,
             t.audit_events.c.outcome == outcome if outcome else None,
             t.audit_events.c.at >= since if since else None,
+            t.audit_events.c.at < until if until else None,
             t.audit_events.c.seq > after if after is not None else None,
+            t.audit_events.c.seq < before if before is not None else None,
         ]
         for condition in filters:
             if condition is not None:
@@ -143,6 +150,12 @@ class AuditRepository:
 class RateWindowRepository:
     def __init__(self, conn: Connection) -> None:
         self._conn = conn
+
+    def count(self, bucket: str, window_start: int) -> int:
+        table = t.rate_windows
+        found = self._conn.execute(select(table.c.count).where(
+            table.c.bucket == bucket, table.c.window_start == window_start)).scalar()
+        return found or 0
 
     def hit(self, bucket: str, window_start: int) -> int:
         """Count one request in the window and return the new count (one atomic upsert)."""

@@ -13,10 +13,11 @@ from datetime import datetime
 from functools import cache
 from typing import Any
 
-from sqlalchemy import Connection, and_, bindparam, delete, insert, select, update
+from sqlalchemy import Connection, and_, bindparam, delete, func, insert, or_, select, update
 
-from ..evidence.chain import ChainHead, LogEntry, MessageRecord
+from ..evidence.chain import LogEntry, MessageRecord
 from ..evidence.checkpoint import Checkpoint
+from ..evidence.leaf import StoredEntry
 from . import tables as t
 from .database import upsert_insert
 
@@ -135,65 +136,199 @@ def _checkpoint(row: Any) -> Checkpoint:
                       keyid=row.keyid, signature=bytes(row.signature))
 
 
-_READ_HEAD = select(t.log_head).where(t.log_head.c.id == 1)
-_LOCK_HEAD_PG = _READ_HEAD.with_for_update()
-_ADD_ENTRY = insert(t.message_log)
-_ADVANCE_HEAD = update(t.log_head).where(t.log_head.c.id == 1)
+_ADD_LEAF = insert(t.log_entries).returning(t.log_entries.c.id)
+_PENDING = (select(t.log_entries.c.id, t.log_entries.c.leaf_hash)
+            .where(t.log_entries.c.leaf_index.is_(None)).order_by(t.log_entries.c.id)
+            .limit(bindparam("limit")))
+_ASSIGN = (update(t.log_entries).where(t.log_entries.c.id == bindparam("entry_id"))
+           .values(leaf_index=bindparam("leaf_index")))
+_READ_TREE = select(t.log_tree).where(t.log_tree.c.id == 1)
+_INTEGRATOR_LOCK = 0x676F7667  # "govg": the advisory lock only one integrator holds
+
+
+def _stored(row: Any) -> StoredEntry:
+    record = MessageRecord(**{name: getattr(row, name) for name in _RECORD_FIELDS})
+    return StoredEntry(row.id, row.leaf_index, bytes(row.leaf_hash), record)
+
+
+@dataclass(frozen=True)
+class TreeState:
+    origin: str | None
+    size: int
+    root: bytes
+
+
+@dataclass(frozen=True)
+class StoredCheckpoint:
+    size: int
+    root: bytes
+    note: str  # the signed note exactly as the gateway signed it
+    signed_at: datetime
+
+
+def _checkpoint_row(row: Any) -> StoredCheckpoint:
+    return StoredCheckpoint(row.size, bytes(row.root), row.note, row.signed_at)
 
 
 class MessageLogRepository:
-    """Append and read; the head row serialises appenders (see tables.log_head)."""
+    """The evidence log's tables: entries (v2, and the frozen v1 chain), tree nodes,
+    checkpoints, cosignatures and witness positions."""
 
     def __init__(self, conn: Connection) -> None:
         self._conn = conn
-        self._locked: tuple[ChainHead, int] | None = None  # the head, once locked here
 
-    def lock_head(self) -> tuple[ChainHead, int]:
-        """The head and the last checkpoint's seq, locked until the transaction ends."""
-        if self._locked is None:  # once per transaction: after that only this one changes it
-            query = _LOCK_HEAD_PG if self._conn.dialect.name == "postgresql" else _READ_HEAD
-            row = self._conn.execute(query).one()
-            self._locked = ChainHead(row.seq, bytes(row.entry_hash)), row.last_checkpoint_seq
-        return self._locked
-
-    def append(self, entry: LogEntry, record_digest: bytes) -> None:
-        values = {name: getattr(entry.record, name) for name in _RECORD_FIELDS}
+    # --- the request path: one insert, no lock ---------------------------------------------------
+    def add(self, record: MessageRecord, leaf_hash: bytes) -> int:
+        values = {name: getattr(record, name) for name in _RECORD_FIELDS}
         values["covered_components"] = dict(values["covered_components"])
         values["response_components"] = dict(values["response_components"])
-        self._conn.execute(_ADD_ENTRY, {"seq": entry.seq, "prev_hash": entry.prev_hash,
-                                        "entry_hash": entry.entry_hash, "record_digest": record_digest, **values})
-        self._conn.execute(_ADVANCE_HEAD, {"seq": entry.seq, "entry_hash": entry.entry_hash})
-        if self._locked is not None:
-            self._locked = ChainHead(entry.seq, entry.entry_hash), self._locked[1]
+        return self._conn.execute(_ADD_LEAF, {"leaf_hash": leaf_hash, "leaf_index": None, **values}).scalar_one()
 
-    def add_checkpoint(self, checkpoint: Checkpoint) -> None:
-        self._conn.execute(insert(t.checkpoints).values(
-            seq=checkpoint.seq, head_hash=checkpoint.head_hash, issued_at=checkpoint.issued_at,
-            keyid=checkpoint.keyid, signature=checkpoint.signature))
-        self._conn.execute(_ADVANCE_HEAD, {"last_checkpoint_seq": checkpoint.seq})
-        if self._locked is not None:
-            self._locked = self._locked[0], checkpoint.seq
+    # --- the integrator ---------------------------------------------------------------------------
+    def try_lock_integrator(self) -> bool:
+        """PostgreSQL: this transaction becomes the one integrator, or False if another is.
+        SQLite: the write transaction (BEGIN IMMEDIATE) already excludes every other writer."""
+        if self._conn.dialect.name != "postgresql":
+            return True
+        return bool(self._conn.exec_driver_sql(f"SELECT pg_try_advisory_xact_lock({_INTEGRATOR_LOCK})").scalar())
 
-    def by_message_id(self, message_id: str) -> list[LogEntry]:
+    def tree(self) -> TreeState:
+        row = self._conn.execute(_READ_TREE).one()
+        return TreeState(row.origin, row.size, bytes(row.root))
+
+    def set_tree(self, state: TreeState) -> None:
+        self._conn.execute(update(t.log_tree).where(t.log_tree.c.id == 1).values(
+            origin=state.origin, size=state.size, root=state.root))
+
+    def pending(self, limit: int) -> list[tuple[int, bytes]]:
+        return [(r.id, bytes(r.leaf_hash)) for r in self._conn.execute(_PENDING, {"limit": limit})]
+
+    def pending_count(self) -> int:
+        return self._conn.execute(select(func.count()).select_from(t.log_entries)
+                                  .where(t.log_entries.c.leaf_index.is_(None))).scalar_one()
+
+    def assign(self, indices: list[tuple[int, int]]) -> None:
+        self._conn.execute(_ASSIGN, [{"entry_id": i, "leaf_index": n} for i, n in indices])
+
+    def add_nodes(self, nodes: list[tuple[int, int, bytes]]) -> None:
+        if nodes:
+            self._conn.execute(insert(t.log_nodes), [{"level": lv, "idx": i, "hash": h} for lv, i, h in nodes])
+
+    def nodes(self, wanted) -> dict[tuple[int, int], bytes]:
+        """The stored hashes of ``wanted`` (level, idx) pairs; missing ones are absent.
+
+        One query, as ``level = l AND idx IN (...)`` per level: both databases answer that from the
+        primary key (SQLite does not for a row-value ``(level, idx) IN (...)``: a full scan)."""
+        by_level: dict[int, list[int]] = {}
+        for level, idx in wanted:
+            by_level.setdefault(level, []).append(idx)
+        if not by_level:
+            return {}
+        n = t.log_nodes.c
+        condition = or_(*(and_(n.level == level, n.idx.in_(idxs)) for level, idxs in by_level.items()))
+        rows = self._conn.execute(select(n.level, n.idx, n.hash).where(condition))
+        return {(r.level, r.idx): bytes(r.hash) for r in rows}
+
+    def level(self, level: int, after: int = -1, batch: int = 5000) -> Iterator[tuple[int, bytes]]:
+        """(idx, hash) of one level of stored nodes in idx order, fetched in batches."""
+        n = t.log_nodes.c
+        while True:
+            rows = self._conn.execute(select(n.idx, n.hash).where(n.level == level, n.idx > after)
+                                      .order_by(n.idx).limit(batch)).all()
+            if not rows:
+                return
+            for row in rows:
+                yield row.idx, bytes(row.hash)
+            after = rows[-1].idx
+
+    def add_checkpoint(self, size: int, root: bytes, signed_note: str, signed_at: datetime) -> None:
+        self._conn.execute(insert(t.log_checkpoints).values(size=size, root=root, note=signed_note,
+                                                            signed_at=signed_at))
+
+    def checkpoint(self, size: int) -> StoredCheckpoint | None:
+        row = self._conn.execute(select(t.log_checkpoints).where(t.log_checkpoints.c.size == size)).first()
+        return _checkpoint_row(row) if row else None
+
+    def latest_checkpoint(self) -> StoredCheckpoint | None:
+        row = self._conn.execute(select(t.log_checkpoints).order_by(t.log_checkpoints.c.size.desc())
+                                 .limit(1)).first()
+        return _checkpoint_row(row) if row else None
+
+    def signed_checkpoints(self, batch: int = 2000) -> Iterator[StoredCheckpoint]:
+        after = -1
+        while True:
+            rows = self._conn.execute(select(t.log_checkpoints).where(t.log_checkpoints.c.size > after)
+                                      .order_by(t.log_checkpoints.c.size).limit(batch)).all()
+            if not rows:
+                return
+            yield from (_checkpoint_row(r) for r in rows)
+            after = rows[-1].size
+
+    # --- witnesses ---------------------------------------------------------------------------------
+    def add_cosignature(self, size: int, witness: str, line: str, now: datetime) -> None:
+        self._conn.execute(upsert_insert(self._conn.dialect.name)(t.log_cosignatures).values(
+            size=size, witness=witness, line=line, received_at=now).on_conflict_do_nothing())
+
+    def cosignatures(self, size: int) -> dict[str, str]:
+        c = t.log_cosignatures.c
+        return {r.witness: r.line for r in self._conn.execute(
+            select(c.witness, c.line).where(c.size == size).order_by(c.witness))}
+
+    def latest_cosigned(self, witnesses: int) -> StoredCheckpoint | None:
+        """The newest checkpoint with at least ``witnesses`` cosignatures."""
+        c = t.log_cosignatures.c
+        size = self._conn.execute(select(c.size).group_by(c.size).having(func.count() >= witnesses)
+                                  .order_by(c.size.desc()).limit(1)).scalar()
+        return None if size is None else self.checkpoint(size)
+
+    def witness_positions(self) -> dict[str, tuple[int, str | None]]:
+        w = t.log_witnesses.c
+        return {r.witness: (r.size, r.last_error) for r in self._conn.execute(select(w.witness, w.size, w.last_error))}
+
+    def set_witness_position(self, witness: str, size: int, now: datetime, error: str | None = None) -> None:
+        w = t.log_witnesses
+        statement = upsert_insert(self._conn.dialect.name)(w).values(
+            witness=witness, size=size, updated_at=now, last_error=error)
+        self._conn.execute(statement.on_conflict_do_update(
+            index_elements=[w.c.witness], set_={"size": size, "updated_at": now, "last_error": error}))
+
+    # --- reading entries -----------------------------------------------------------------------------
+    def by_message_id(self, message_id: str) -> list[StoredEntry]:
         rows = self._conn.execute(
-            select(t.message_log).where(t.message_log.c.message_id == message_id).order_by(t.message_log.c.seq))
-        return [_entry(r) for r in rows]
+            select(t.log_entries).where(t.log_entries.c.message_id == message_id).order_by(t.log_entries.c.id))
+        return [_stored(r) for r in rows]
 
-    def record_digests(self, after_seq: int, through_seq: int) -> list[bytes]:
-        rows = self._conn.execute(
-            select(t.message_log.c.record_digest)
-            .where(and_(t.message_log.c.seq > after_seq, t.message_log.c.seq <= through_seq))
-            .order_by(t.message_log.c.seq))
-        return [bytes(r[0]) for r in rows]
+    def by_id(self, entry_id: int) -> StoredEntry | None:
+        row = self._conn.execute(select(t.log_entries).where(t.log_entries.c.id == entry_id)).first()
+        return _stored(row) if row else None
 
-    def checkpoint_covering(self, seq: int) -> Checkpoint | None:
-        row = self._conn.execute(
-            select(t.checkpoints).where(t.checkpoints.c.seq >= seq).order_by(t.checkpoints.c.seq).limit(1)
-        ).first()
-        return _checkpoint(row) if row else None
+    def leaf_index(self, entry_id: int) -> int | None:
+        return self._conn.execute(select(t.log_entries.c.leaf_index)
+                                  .where(t.log_entries.c.id == entry_id)).scalar()
 
-    def entries(self, batch: int = 1000) -> Iterator[LogEntry]:
-        """Every entry in seq order, fetched in batches so memory stays flat."""
+    def entries(self, batch: int = 2000) -> Iterator[StoredEntry]:
+        """Every integrated entry in leaf order, in batches so memory stays flat."""
+        after = -1
+        e = t.log_entries.c
+        while True:
+            rows = self._conn.execute(select(t.log_entries).where(e.leaf_index > after)
+                                      .order_by(e.leaf_index).limit(batch)).all()
+            if not rows:
+                return
+            yield from (_stored(r) for r in rows)
+            after = rows[-1].leaf_index
+
+    def pending_entries(self) -> Iterator[StoredEntry]:
+        rows = self._conn.execute(select(t.log_entries).where(t.log_entries.c.leaf_index.is_(None))
+                                  .order_by(t.log_entries.c.id))
+        yield from (_stored(r) for r in rows)
+
+    def count(self) -> int:
+        """Every entry, integrated or pending."""
+        return self._conn.execute(select(func.count()).select_from(t.log_entries)).scalar_one()
+
+    # --- the frozen v1 chain (read only; migrated databases) ------------------------------------
+    def v1_entries(self, batch: int = 1000) -> Iterator[LogEntry]:
         after = 0
         while True:
             rows = self._conn.execute(
@@ -205,9 +340,9 @@ class MessageLogRepository:
                 yield _entry(row)
             after = rows[-1].seq
 
-    def checkpoints(self) -> Iterator[Checkpoint]:
+    def v1_checkpoints(self) -> Iterator[Checkpoint]:
         for row in self._conn.execute(select(t.checkpoints).order_by(t.checkpoints.c.seq)):
             yield _checkpoint(row)
 
-    def count(self) -> int:
-        return self._conn.execute(select(t.log_head.c.seq).where(t.log_head.c.id == 1)).scalar_one()
+    def v1_head(self) -> int:
+        return self._conn.execute(select(t.log_head.c.seq).where(t.log_head.c.id == 1)).scalar() or 0

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from sqlalchemy import Connection, and_, bindparam, delete, insert, select, update
+from sqlalchemy import Connection, and_, bindparam, delete, func, insert, or_, select, update
 
 from ..domain.partners import Grant, KeyStatus, Partner, PartnerStatus, Role, SigningKey
 from . import tables as t
@@ -81,8 +81,13 @@ class PartnerRepository:
         division_code: str | None = None,
         after: str | None = None,
         limit: int = 50,
+        text: str | None = None,
     ) -> list[Partner]:
+        """``text``: a part of the partner's id (credit code) or name."""
         query = select(t.partners).order_by(t.partners.c.id)
+        if text:
+            query = query.where(or_(t.partners.c.id.contains(text.upper(), autoescape=True),
+                                    t.partners.c.name.contains(text, autoescape=True)))
         if status:
             query = query.where(t.partners.c.status == status)
         if division_code:
@@ -177,6 +182,31 @@ class KeyRepository:
             .where(t.partner_keys.c.partner_id == partner_id)
             .order_by(t.partner_keys.c.created_at, t.partner_keys.c.keyid)
         )
+        return [_key(r) for r in rows]
+
+    def expiring(self, now, until, limit: int = 200) -> list[SigningKey]:
+        """Active keys whose validity ends between ``now`` and ``until``, soonest first."""
+        c = t.partner_keys.c
+        rows = self._conn.execute(select(t.partner_keys).where(
+            c.status == KeyStatus.ACTIVE.value, c.not_after > now, c.not_after <= until,
+        ).order_by(c.not_after, c.keyid).limit(limit))
+        return [_key(r) for r in rows]
+
+    def revoked(self, limit: int = 200) -> list[SigningKey]:
+        c = t.partner_keys.c
+        rows = self._conn.execute(select(t.partner_keys).where(c.status == KeyStatus.REVOKED.value)
+                                  .order_by(c.revoked_at.desc(), c.keyid).limit(limit))
+        return [_key(r) for r in rows]
+
+    def valid_in_pairs(self, now, limit: int = 200) -> list[SigningKey]:
+        """The valid keys of partners that have more than one valid key now (a rotation)."""
+        c = t.partner_keys.c
+        valid = and_(c.status == KeyStatus.ACTIVE.value, c.not_before <= now,
+                     or_(c.not_after.is_(None), c.not_after > now))
+        rotating = (select(c.partner_id).where(valid).group_by(c.partner_id)
+                    .having(func.count() > 1).limit(limit))
+        rows = self._conn.execute(select(t.partner_keys).where(valid, c.partner_id.in_(rotating))
+                                  .order_by(c.partner_id, c.not_before, c.keyid))
         return [_key(r) for r in rows]
 
     def with_fingerprint(self, fingerprint: str) -> SigningKey | None:

@@ -6,7 +6,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import Connection, insert, select
+from sqlalchemy import Connection, and_, insert, or_, select
 
 from . import tables as t
 
@@ -36,6 +36,35 @@ class MessageRepository:
     def get(self, message_id: str) -> StoredMessage | None:
         row = self._conn.execute(select(t.messages).where(t.messages.c.id == message_id)).first()
         return StoredMessage(**row._mapping) if row else None
+
+    def lock(self, message_id: str) -> None:
+        """Hold the message's row until the transaction ends (PostgreSQL); SQLite's writers
+        already take turns for the whole transaction."""
+        if self._conn.dialect.name == "postgresql":
+            self._conn.execute(select(t.messages.c.id).where(t.messages.c.id == message_id).with_for_update())
+    def search(self, *, partner_id: str | None = None, kind: str | None = None,
+               since: datetime | None = None, until: datetime | None = None,
+               before: tuple[datetime, str] | None = None, limit: int = 50) -> list[StoredMessage]:
+        """Newest first. ``partner_id``: sent by it or addressed to it; ``before``: the paging
+        cursor, (created_at, id) of the last message shown."""
+        m = t.messages.c
+        query = select(t.messages).order_by(m.created_at.desc(), m.id.desc()).limit(limit)
+        if partner_id:
+            addressed = select(t.deliveries.c.message_id).where(t.deliveries.c.recipient_id == partner_id)
+            query = query.where(or_(m.sender_id == partner_id, m.id.in_(addressed)))
+        if kind:
+            query = query.where(m.kind == kind)
+        if since:
+            query = query.where(m.created_at >= since)
+        if until:
+            query = query.where(m.created_at < until)
+        if before:
+            at, message_id = before
+            query = query.where(or_(m.created_at < at, and_(m.created_at == at, m.id < message_id)))
+        return [StoredMessage(**r._mapping) for r in self._conn.execute(query)]
+
+    def kinds(self) -> list[str]:
+        return list(self._conn.execute(select(t.messages.c.kind).distinct().order_by(t.messages.c.kind)).scalars())
 
     def recipients(self, message_id: str) -> list[str]:
         rows = self._conn.execute(select(t.deliveries.c.recipient_id)

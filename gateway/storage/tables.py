@@ -11,12 +11,14 @@ from sqlalchemy import (
     Integer,
     LargeBinary,
     MetaData,
+    SmallInteger,
     String,
     Table,
     Text,
     UniqueConstraint,
     text,
 )
+from sqlalchemy import text as sql_text
 
 from .types import UTCDateTime
 
@@ -199,6 +201,73 @@ checkpoints = Table(
     Column("issued_at", String(32), nullable=False),
     Column("keyid", String(100), nullable=False),
     Column("signature", LargeBinary, nullable=False),
+)
+
+# The evidence log v2: a Merkle tree (docs/evidence.md). A request's transaction inserts its
+# entry with its leaf hash and no index; the one integrator gives pending entries contiguous
+# leaf indices, stores the tree's complete subtrees and signs a checkpoint, in one transaction.
+# The v1 tables above stay as they were (frozen): their entries were copied here in seq order.
+_ENTRY_ID = BigInteger().with_variant(Integer, "sqlite")  # SQLite autoincrements INTEGER keys only
+log_entries = Table(
+    "log_entries",
+    metadata,
+    Column("id", _ENTRY_ID, primary_key=True, autoincrement=True),
+    Column("leaf_index", BigInteger, nullable=True, unique=True),
+    Column("leaf_hash", LargeBinary(32), nullable=False),
+    *[Column(c.name, c.type, nullable=c.nullable, index=c.index)
+      for c in message_log.columns if c.name not in ("seq", "prev_hash", "record_digest", "entry_hash")],
+    # The integrator's queue: only the (few) pending rows are in this index.
+    Index("ix_log_entries_pending", "id", postgresql_where=sql_text("leaf_index IS NULL"),
+          sqlite_where=sql_text("leaf_index IS NULL")),
+)
+
+# Node (level, idx) is the hash of the complete subtree over leaves idx*2^level .. (idx+1)*2^level-1
+# (level 0: the leaf hashes). Written once, when the subtree completes; proofs read <= 2 log2(n).
+log_nodes = Table(
+    "log_nodes",
+    metadata,
+    Column("level", SmallInteger, primary_key=True, autoincrement=False),
+    Column("idx", BigInteger, primary_key=True, autoincrement=False),
+    Column("hash", LargeBinary(32), nullable=False),
+)
+
+# One row: the integrated tree's size and root, and the origin its checkpoints name.
+log_tree = Table(
+    "log_tree",
+    metadata,
+    Column("id", Integer, primary_key=True, autoincrement=False),
+    Column("origin", String(200), nullable=True),
+    Column("size", BigInteger, nullable=False),
+    Column("root", LargeBinary(32), nullable=False),
+)
+
+# Every signed checkpoint, as the exact C2SP signed note (text + the gateway's signature line).
+log_checkpoints = Table(
+    "log_checkpoints",
+    metadata,
+    Column("size", BigInteger, primary_key=True, autoincrement=False),
+    Column("root", LargeBinary(32), nullable=False),
+    Column("note", Text, nullable=False),
+    Column("signed_at", UTCDateTime, nullable=False),
+)
+
+# Witnesses' cosignature lines, per checkpoint; and the size each witness last cosigned.
+log_cosignatures = Table(
+    "log_cosignatures",
+    metadata,
+    Column("size", BigInteger, ForeignKey("log_checkpoints.size"), primary_key=True),
+    Column("witness", String(200), primary_key=True),
+    Column("line", Text, nullable=False),
+    Column("received_at", UTCDateTime, nullable=False),
+)
+
+log_witnesses = Table(
+    "log_witnesses",
+    metadata,
+    Column("witness", String(200), primary_key=True),
+    Column("size", BigInteger, nullable=False),
+    Column("updated_at", UTCDateTime, nullable=False),
+    Column("last_error", Text, nullable=True),
 )
 
 # Business messages accepted from partners (canonical JSON, as validated), one row each.
@@ -386,4 +455,17 @@ storage_probes = Table(
     metadata,
     Column("id", BigId, primary_key=True, autoincrement=True),
     Column("filler", LargeBinary, nullable=False),
+)
+
+# Operator console sessions (gateway/console): only a hash of the session id is stored, so a
+# copy of the database does not let anyone sign in; the token's role is read on every request.
+console_sessions = Table(
+    "console_sessions",
+    metadata,
+    Column("id_hash", String(64), primary_key=True),
+    Column("token_id", String(40), ForeignKey("admin_tokens.id"), nullable=False, index=True),
+    Column("csrf_secret", String(64), nullable=False),
+    Column("created_at", UTCDateTime, nullable=False),
+    Column("last_seen_at", UTCDateTime, nullable=False),
+    Column("expires_at", UTCDateTime, nullable=False, index=True),
 )

@@ -18,6 +18,7 @@ from sqlalchemy import exc as sa_exc
 from ..errors import StorageUnavailable
 from . import admin_repositories as a
 from . import batch_repositories as b
+from . import console_repositories as cs
 from . import delivery_repositories as d
 from . import exchange_repositories as x
 from . import measure_repositories as m
@@ -71,7 +72,12 @@ class SqlUnitOfWork:
     def _open(self) -> None:
         self._conn = self._engine.connect()
         if self._readonly:
-            self._conn = self._conn.execution_options(govgate_readonly=True)
+            options = {"govgate_readonly": True}
+            if self._engine.dialect.name == "postgresql":
+                # Under READ COMMITTED each statement reads its own snapshot inside a transaction
+                # too, so a reader's BEGIN and COMMIT would buy two round trips and nothing else.
+                options["isolation_level"] = "AUTOCOMMIT"
+            self._conn = self._conn.execution_options(**options)
         self._transaction = self._conn.begin()
         conn = self._conn
         self.partners = r.PartnerRepository(conn)
@@ -92,6 +98,7 @@ class SqlUnitOfWork:
         self.risk_areas = m.RiskAreaRepository(conn)
         self.batches = b.BatchRepository(conn)
         self.payout_lines = m.PayoutLineRepository(conn)
+        self.console_sessions = cs.ConsoleSessionRepository(conn)
 
     @property
     def connection(self) -> Connection:

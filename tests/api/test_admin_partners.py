@@ -168,3 +168,22 @@ def test_suspend_and_activate(client, admin_headers, action, status):
     response = client.post(f"/v1/admin/partners/{created['id']}/{action}", headers=admin_headers)
     assert response.status_code == 200
     assert response.json()["status"] == status
+
+
+def test_a_partner_in_an_unknown_division_is_refused(client, admin_headers):
+    response = client.post("/v1/admin/partners", headers=admin_headers,
+                           json=partner_body(8, division_code="159999"))
+    assert response.status_code == 422, response.text
+    assert response.json()["errors"][0]["pointer"] == "/body/division_code"
+
+
+@pytest.mark.parametrize("path,missing", [
+    ("/v1/admin/partners", ["/body/division_code", "/body/endpoint_url", "/body/id", "/body/name", "/body/roles"]),
+    ("/v1/admin/grants", ["/body/operation", "/body/partner_id"]),
+    ("/v1/admin/tokens", ["/body/name", "/body/role"]),
+])
+def test_each_missing_field_is_listed_once(client, admin_headers, path, missing):
+    # Issue 10: each missing field was listed once per missing field (four or five times).
+    response = client.post(path, headers=admin_headers, json={})
+    assert response.status_code == 400, response.text
+    assert [e["pointer"] for e in response.json()["errors"]] == missing

@@ -8,7 +8,7 @@ import json
 import pytest
 from conftest import OS_USER
 
-from gateway.evidence import FINDINGS
+from gateway.evidence import FINDINGS_V2 as FINDINGS
 from tests.integration.signed_log import send_messages
 from tests.support.signing import register_signed_partner
 
@@ -49,11 +49,10 @@ def test_export_writes_the_apis_bundle_and_is_an_audited_read(
     out = tmp_path / "bundle.json"
     summary = log_cli.json("evidence", "export", message_id, "--out", str(out))
     bundle = json.loads(out.read_text(encoding="utf-8"))
-    assert summary == {"message_id": message_id, "file": str(out), "entry_seq": 2,
-                       "checkpoint_seq": 3}
+    assert summary == {"message_id": message_id, "file": str(out), "leaf_index": 1, "tree_size": 3}
     assert bundle["entry"]["record"]["message_id"] == message_id
     api = client.get(f"/v1/messages/{message_id}/evidence", headers=admin_headers)
-    assert api.json() == bundle
+    assert api.json() == {"status": "integrated", "message_id": message_id, "bundle": bundle}
     [event] = log_cli.json("audit", "list", "--action", "evidence.read",
                            "--actor", f"cli:{OS_USER}")["items"]
     assert (event["target_type"], event["target_id"]) == ("message", message_id)
@@ -77,7 +76,8 @@ def test_verify_needs_no_database_or_settings(handed_over, auditor):
     assert result.exit_code == 0, result.output
     lines = result.stdout.splitlines()
     assert lines[0].split() == ["STATUS", "CHECK", "DETAIL"]
-    assert [line.split()[:2] for line in lines[1:-1]] == [["holds", name] for name in FINDINGS]
+    expected = [["not", "applicable"] if name == "witness_cosignatures" else ["holds", name] for name in FINDINGS]
+    assert [line.split()[:2] for line in lines[1:-1]] == expected
     assert lines[-1] == "verified"
     report = json.loads(auditor("evidence", "verify", str(bundle), "--jwks", str(jwks),
                                 "--json").stdout)
@@ -93,12 +93,11 @@ def test_a_changed_body_fails_and_exits_1(handed_over, auditor, tmp_path):
     forged.write_text(json.dumps(data))
     result = auditor("evidence", "verify", str(forged), "--jwks", str(jwks))
     assert result.exit_code == 1
-    assert "fails        body_matches_content_digest" in result.stdout
-    assert "not checked  proof_links_entry_to_checkpoint  depends on entry_hash_valid" in (
-        result.stdout)
+    assert "fails           body_matches_content_digest" in result.stdout
+    assert "not checked     inclusion_proof_valid           depends on leaf_hash_valid" in result.stdout
     assert result.stderr == (
-        "error: the bundle is not verified: body_matches_content_digest fails; entry_hash_valid "
-        "fails; proof_links_entry_to_checkpoint not checked\n")
+        "error: the bundle is not verified: body_matches_content_digest fails; leaf_hash_valid "
+        "fails; inclusion_proof_valid not checked\n")
 
 
 def test_another_gateways_jwks_does_not_vouch_for_the_bundle(handed_over, auditor, tmp_path):

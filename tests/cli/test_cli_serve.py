@@ -40,6 +40,7 @@ def test_options_reach_uvicorn_and_the_workers_environment(bare_cli, monkeypatch
     assert app == "gateway.bootstrap:asgi_app"
     assert kwargs == {"factory": True, "host": "127.0.0.2", "port": 9123, "workers": 3,
                       "proxy_headers": False, "log_level": "info",
+                      "http": "gateway.api.http_server:HttpProtocolFromEnvironment",
                       "access_log": False}  # one JSON line per request is the gateway's own
     assert environ["GOVGATE_PORT"] == "9123" and environ["GOVGATE_WORKERS"] == "3"
     assert environ["GOVGATE_DATABASE_URL"] == bare_cli.database_url
@@ -92,6 +93,7 @@ def test_serve_really_serves_the_contract(tmp_path):
     url = f"http://127.0.0.1:{port}/v1/openapi.json"
     env = {k: v for k, v in os.environ.items() if not k.startswith("GOVGATE_")}
     env["PYTHONPATH"] = str(Path(__file__).resolve().parents[2])
+    env["GOVGATE_MAX_HEADER_BYTES"] = "4096"  # reaches the workers' HTTP protocol
     log = (tmp_path / "serve.log").open("w+")
     server = subprocess.Popen(
         [sys.executable, "-m", "gateway.cli", "--data-dir", str(tmp_path / "data"), "serve",
@@ -113,6 +115,8 @@ def test_serve_really_serves_the_contract(tmp_path):
         assert status == 200, output
         assert f"listening on http://127.0.0.1:{port}/v1" in output
         assert (tmp_path / "data" / "govgate.db").exists()
+        big = httpx.get(url, headers={"X-Big": "a" * 5000}, timeout=5)
+        assert big.status_code == 431 and big.json()["reason"] == "header_too_large"
     finally:
         server.terminate()
         try:

@@ -83,9 +83,9 @@ def test_the_evidence_log_verifies_with_its_checkpoints(played):
     summary, data_dir, _ = played
     log = summary["log"]
     assert log["intact"] and log["failure"] is None
-    # at least one entry per accepted request, and a checkpoint every 5 entries
+    # at least one entry per accepted request, and a checkpoint per batch of at most 5 entries
     assert log["entries_checked"] >= 6
-    assert log["checkpoints_checked"] == log["entries_checked"] // 5
+    assert log["checkpoints_checked"] >= -(-log["entries_checked"] // 5)
     # and the operator's own command agrees, on the database the demo left behind
     result = CliRunner().invoke(main, ["--data-dir", str(data_dir), "log", "verify", "--json"])
     assert result.exit_code == 0, result.output
@@ -203,3 +203,17 @@ def test_stopping_a_kept_demo_removes_its_directory(tmp_path, signum):
 def test_a_given_data_dir_is_kept(played):
     _, data_dir, _ = played
     assert (data_dir / "govgate.db").exists() and (data_dir / "demo-keys").is_dir()
+
+
+def test_the_story_clock_opens_a_quarter_ago_and_catches_up():
+    from datetime import UTC, date, datetime
+
+    from gateway.demo.story_clock import LEAD, StoryClock, last_ended_quarter
+
+    now = datetime(2026, 12, 2, 9, 0, tzinfo=UTC)
+    clock = StoryClock(lambda: now)
+    assert clock() == now - LEAD
+    clock.catch_up()
+    assert clock() == now
+    assert [last_ended_quarter(date(2026, m, 1)) for m in (1, 4, 9, 12)] == [
+        "2025-Q4", "2026-Q1", "2026-Q2", "2026-Q3"]

@@ -232,12 +232,14 @@ def test_two_servers_and_two_workers_share_one_postgresql(cluster, outbox):
     for delivery in orphaned:  # the gateway's record agrees with what the recipient saw
         assert receipts[delivery]["duplicate"] is (delivery in duplicates)
 
+    cluster.govgate_json("log", "integrate", "--once")  # the servers' integrators may be mid-batch
     report = cluster.govgate_json("log", "verify")
     assert report["intact"] and report["failure"] is None, report
-    assert report["entries_checked"] == MESSAGES + DELIVERIES == report["head"]["seq"]
+    assert report["entries_checked"] == MESSAGES + DELIVERIES == report["tree"]["size"]
+    assert report["pending_entries"] == 0
     with outbox.uow() as uow:
         entries = list(uow.message_log.entries())
-    assert [e.seq for e in entries] == list(range(1, MESSAGES + DELIVERIES + 1))
+    assert [e.index for e in entries] == list(range(MESSAGES + DELIVERIES))
     inbound = [e.record for e in entries if e.record.direction == "inbound"]
     assert {r.target_uri for r in inbound} == {PUBLIC_BASE_URL + PATH}
     assert sorted(r.message_id for r in inbound) == sorted(message_ids)

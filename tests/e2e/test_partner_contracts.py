@@ -93,7 +93,7 @@ def recorders(story):
     return {role: Recorder(simulator) for role, simulator in story.simulators.items()}
 
 
-def play_every_exchange(story, deliver) -> None:
+def play_every_exchange(story, deliver, clock) -> None:
     story.simulators["hr"].facts[APPLICANT] = ["veteran"]
     assert story.hr.post("/v1/deferral-conclusions", json=conclusion()).status_code == 202
     enterprise_loan = individual_loan(loan_type="enterprise", enterprise={
@@ -111,8 +111,9 @@ def play_every_exchange(story, deliver) -> None:
     assert decided.status_code == 202, decided.text
     line = {"qualification_id": qualification["id"], "loan_reference": "LN-1", "principal_fen": 15_000_000,
             "interest_fen": 100_000, "subsidy_requested_fen": 50_000}
+    clock.advance(days=31)  # qualified 2026-03-02: 2026-Q1 can be claimed from 2026-04-01 (86号-16)
     claim = story.bank.post("/v1/interest-subsidy-claims", json={
-        "period": "2025-Q4", "lines": [line],
+        "period": "2026-Q1", "lines": [line],
         "totals": {k: line[k] for k in ("principal_fen", "interest_fen", "subsidy_requested_fen")}}).json()
     deliver()
     answered = story.finance.post(f"/v1/interest-subsidy-claims/{claim['message_id']}/decision", json={
@@ -121,8 +122,9 @@ def play_every_exchange(story, deliver) -> None:
     deliver()
 
 
-def test_every_exchange_with_a_partner_system_conforms_to_its_document(client, story, deliver, recorders):
-    play_every_exchange(story, deliver)
+def test_every_exchange_with_a_partner_system_conforms_to_its_document(client, story, deliver, recorders,
+                                                                       clock):
+    play_every_exchange(story, deliver, clock)
     exercised = {name: set() for name in CONTRACTS}
     for role, recorder in recorders.items():
         name = ROLE_CONTRACT[role]

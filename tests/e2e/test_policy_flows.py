@@ -77,13 +77,14 @@ def test_guarantee_review_and_decision_round_trip(story, deliver):
     assert delivered["refers_to"] == review["message_id"]  # the bank can tell which review it answers
 
 
-def test_subsidy_claim_and_decision_round_trip(story, deliver):
+def test_subsidy_claim_and_decision_round_trip(story, deliver, clock):
     story.simulators["hr"].facts[APPLICANT] = ["veteran"]
     qualification = story.bank.post("/v1/loan-qualifications", json=individual_loan()).json()
+    clock.advance(days=31)  # qualified 2026-03-02: 2026-Q1 can be claimed from 2026-04-01 (86号-16)
     line = {"qualification_id": qualification["id"], "loan_reference": "LN-1", "principal_fen": 15_000_000,
             "interest_fen": 100_000, "subsidy_requested_fen": 50_000}
     claim = story.bank.post("/v1/interest-subsidy-claims", json={
-        "period": "2025-Q4", "lines": [line],
+        "period": "2026-Q1", "lines": [line],
         "totals": {k: line[k] for k in ("principal_fen", "interest_fen", "subsidy_requested_fen")}}).json()
     deliver()
     assert claim["message_id"] in story.simulators["finance"].received
@@ -143,5 +144,7 @@ def test_the_evidence_log_verifies_after_the_story(story, deliver, container):
     story.bank.post("/v1/loan-qualifications", json=individual_loan(
         applicant={"citizen_id": citizen_id(5), "name": "王五"}))
     deliver()
+    while container.message_log.integrate_once() is not None:
+        pass
     report = container.message_log.verify(GatewayKeys.from_jwks(container.keystore.jwks()))
     assert report.ok and report.entries_checked == 4

@@ -28,12 +28,21 @@ def evidence_url(message_id: str) -> str:
     return f"/v1/messages/{message_id}/evidence"
 
 
+def bundle_of(response) -> dict:
+    assert response.status_code == 200, response.text
+    answer = response.json()
+    assert answer["status"] == "integrated", answer
+    return answer["bundle"]
+
+
 def assert_proves(bundle: dict, jwks: dict, message) -> None:
     report = verify_bundle(bundle, jwks)
     assert report.verified, report.to_json()
     entry = bundle["entry"]["record"]
     assert entry["message_id"] == message.json()["message_id"]
-    assert entry["response_signature"] == message.headers["signature"]
+    # the receipt is the first signature; the second (govgate-log) names the leaf
+    assert entry["response_signature"] == message.headers["signature"].split(", ")[0]
+    assert message.headers["log-leaf"] == f":{bundle['entry']['leaf_hash']}:"
 
 
 @pytest.mark.parametrize("role", ["admin", "operator", "auditor"])
@@ -41,9 +50,8 @@ def test_staff_read_evidence_and_the_read_is_audited(client, request, admin_head
     headers = request.getfixturevalue(f"{role}_headers")
     message_id = message.json()["message_id"]
     response = client.get(evidence_url(message_id), headers=headers)
-    assert response.status_code == 200, response.text
     assert "signature" not in response.headers  # a token, not a signature: no receipt
-    assert_proves(response.json(), gateway_jwks(client), message)
+    assert_proves(bundle_of(response), gateway_jwks(client), message)
     events = client.get("/v1/admin/audit-events?action=evidence.read", headers=admin_headers).json()
     [event] = events["items"]
     assert event["target_id"] == message_id and event["actor_role"] == role
@@ -52,9 +60,8 @@ def test_staff_read_evidence_and_the_read_is_audited(client, request, admin_head
 
 def test_the_sender_reads_its_own_evidence_with_a_signed_request(client, partner, message, clock):
     response = partner.get(evidence_url(message.json()["message_id"]))
-    assert response.status_code == 200, response.text
     verify_receipt(client, response, clock)
-    assert_proves(response.json(), gateway_jwks(client), message)
+    assert_proves(bundle_of(response), gateway_jwks(client), message)
 
 
 def test_another_partner_cannot_see_the_message(client, other_partner, message, clock):
@@ -75,7 +82,7 @@ def test_evidence_needs_a_token_or_a_signature(client, message):
 
 
 def test_a_tampered_bundle_does_not_verify(client, admin_headers, message):
-    bundle = client.get(evidence_url(message.json()["message_id"]), headers=admin_headers).json()
+    bundle = bundle_of(client.get(evidence_url(message.json()["message_id"]), headers=admin_headers))
     tampered = copy.deepcopy(bundle)
     record = tampered["entry"]["record"]
     body = base64.b64decode(record["body"])
@@ -89,9 +96,9 @@ def test_a_tampered_bundle_does_not_verify(client, admin_headers, message):
 
 def test_bundles_still_verify_after_the_gateway_key_rotates(client, admin_headers, message):
     message_id = message.json()["message_id"]
-    before = client.get(evidence_url(message_id), headers=admin_headers).json()
+    before = bundle_of(client.get(evidence_url(message_id), headers=admin_headers))
     assert client.post("/v1/admin/gateway-keys/rotate", headers=admin_headers).status_code == 201
-    after = client.get(evidence_url(message_id), headers=admin_headers).json()
+    after = bundle_of(client.get(evidence_url(message_id), headers=admin_headers))
     jwks = gateway_jwks(client)
     assert_proves(before, jwks, message)
     assert_proves(after, jwks, message)

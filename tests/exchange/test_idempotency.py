@@ -114,16 +114,17 @@ def test_success_writes_the_record_and_the_log_entry_together(client, container,
     assert stored.state == "completed" and stored.message_id == message_id
     assert bytes(stored.response_body) == response.content
     [entry] = logged(container, message_id)
-    assert entry.record.response_signature == response.headers["signature"]
+    receipt, leaf_signature = response.headers["signature"].split(", ")
+    assert entry.record.response_signature == receipt and leaf_signature.startswith("govgate-log=")
 
 
 def test_a_failure_while_recording_leaves_neither(client, container, partner, monkeypatch):
     appended = []
     real_append = container.message_log.append
 
-    def append_then_fail_later(uow, record):
+    def append_then_fail_later(uow, record, *leaf):
         appended.append(record.message_id)
-        return real_append(uow, record)
+        return real_append(uow, record, *leaf)
 
     def complete_fails(uow, claim, response, message_id):
         raise errors.Unavailable("the idempotency store is full")

@@ -11,7 +11,8 @@ from gateway.cli import main
 from gateway.settings import Settings
 
 CHECKPOINT_INTERVAL = 10
-LOG_TABLES = ("message_log", "checkpoints")
+LOG_TABLES = ("message_log", "checkpoints", "log_entries", "log_nodes", "log_checkpoints",
+              "log_cosignatures")
 
 
 def send_messages(partner, count: int) -> list[str]:
@@ -22,6 +23,14 @@ def send_messages(partner, count: int) -> list[str]:
         assert response.status_code == 200, response.text
         ids.append(response.json()["message_id"])
     return ids
+
+
+def integrate_all(container) -> int:
+    """Run the integrator until nothing is pending; the number of batches (= checkpoints)."""
+    batches = 0
+    while container.message_log.integrate_once() is not None:
+        batches += 1
+    return batches
 
 
 def tamper(engine, *statements) -> None:

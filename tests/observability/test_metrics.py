@@ -87,3 +87,9 @@ def test_several_apps_in_one_process_share_the_metrics(settings, container, clie
     assert other.get("/v1/admin/partners", headers=admin_headers).status_code == 200
     after = scrape(other)
     assert grew(before, after, REQUESTS, operation="list_partners", status="200") == 1
+
+
+def test_the_metrics_content_type_names_its_charset_once(client):
+    response = client.get("/v1/metrics")
+    assert response.status_code == 200
+    assert response.headers.get_list("content-type") == ["text/plain; version=0.0.4; charset=utf-8"]

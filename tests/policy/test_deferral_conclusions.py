@@ -104,3 +104,47 @@ def test_hr_needs_the_grant(world, client, admin_headers):
     response = world.hr.post("/v1/deferral-conclusions", json=conclusion())
     assert response.status_code == 403
     assert response.json()["reason"] == "not_granted"
+
+
+def _catering_unemployment(fee_from: str, fee_to: str, until: str) -> dict:
+    return conclusion(application_date="2022-06-10", decision_date="2022-06-17", insurance=[
+        {"type": "unemployment", "fee_period_from": fee_from, "fee_period_to": fee_to,
+         "deferred_until": until}])
+
+
+def test_the_one_year_limit_counts_from_the_conclusions_own_first_period(world):
+    # Issue 10 defect 11: 2022-05 … 2023-05 is 13 months; it was accepted because the year was
+    # counted from the application month (2022-06). 特困行业缓缴期限不超过1年 (86号-3).
+    response = world.hr.post("/v1/deferral-conclusions",
+                             json=_catering_unemployment("2022-05", "2023-05", "2023-05-31"))
+    assert response.status_code == 422, response.text
+    problem = response.json()
+    assert {e["pointer"] for e in problem["errors"]} == {"/body/insurance/0/deferred_until",
+                                                         "/body/insurance/0/fee_period_to"}
+    assert {f["reason"] for f in problem["findings"]} == {"deferral_end_after_limit", "fee_periods_after_limit"}
+    assert {f["measure"] for f in problem["findings"]} == {"86号-3"}
+    assert "2023-04-30" in problem["detail"]
+
+
+def test_twelve_fee_months_from_the_first_period_are_accepted(world):
+    response = world.hr.post("/v1/deferral-conclusions",
+                             json=_catering_unemployment("2022-05", "2023-04", "2023-04-30"))
+    assert response.status_code == 202, response.text
+
+
+def test_fee_months_after_a_fixed_end_are_refused(world):
+    body = conclusion()
+    body["insurance"][0]["fee_period_to"] = "2023-01"  # pension: until 2022-12-31 (86号-1)
+    response = world.hr.post("/v1/deferral-conclusions", json=body)
+    assert response.status_code == 422, response.text
+    assert [e["pointer"] for e in response.json()["errors"]] == ["/body/insurance/0/fee_period_to"]
+
+
+def test_an_unknown_division_is_refused(world):
+    # Issue 10 defect 11: 159999 (no such division) was accepted, only the province was checked.
+    body = conclusion()
+    body["issuing_office"]["division_code"] = "159999"
+    response = world.hr.post("/v1/deferral-conclusions", json=body)
+    assert response.status_code == 422, response.text
+    assert response.json()["errors"][0]["pointer"] == "/body/issuing_office/division_code"
+    assert "GB/T 2260" in response.json()["errors"][0]["detail"]

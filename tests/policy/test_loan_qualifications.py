@@ -114,3 +114,13 @@ def test_no_hr_partner_for_the_division(world):
     response = world.bank.post("/v1/loan-qualifications", json=individual(business_division_code="110105"))
     assert response.status_code == 422
     assert response.json()["reason"] == "no_recipient"
+
+
+def test_a_business_in_an_unknown_division_is_refused_before_hr_is_asked(world, clock):
+    with hr_answers(world, clock):
+        response = world.bank.post("/v1/loan-qualifications", json=individual(business_division_code="159999"))
+    assert response.status_code == 422, response.text
+    assert response.json()["reason"] == "validation_failed"  # not no_recipient: the code is unknown
+    assert response.json()["errors"][0]["pointer"] == "/body/business_division_code"
+    assert "GB/T 2260" in response.json()["errors"][0]["detail"]
+    assert world.hr_queries == []

@@ -13,10 +13,12 @@ from tests.support.world import hr_answers
 def qualification(world, clock):
     world.hr_facts[APPLICANT] = ["registered_unemployed"]
     with hr_answers(world, clock):
-        return world.bank.post("/v1/loan-qualifications", json=individual()).json()
+        qualified = world.bank.post("/v1/loan-qualifications", json=individual()).json()
+    clock.advance(days=200)  # qualified on 2026-03-02; now 2026-09-18: 2026-Q1 and Q2 are over
+    return qualified
 
 
-def claim(qualification, period="2025-Q4", **line_changes):
+def claim(qualification, period="2026-Q1", **line_changes):
     line = {"qualification_id": qualification["id"], "loan_reference": "LN-2025-0001",
             "principal_fen": 15_000_000, "interest_fen": 120_000, "subsidy_requested_fen": 60_000}
     line.update(line_changes)
@@ -41,13 +43,22 @@ def test_a_loan_quarter_is_claimed_once(world, qualification):
     assert again.status_code == 409 and again.json()["reason"] == "already_claimed"
     assert again.json()["existing_message_id"] == first["message_id"]
     assert world.bank.post("/v1/interest-subsidy-claims",
-                           json=claim(qualification, period="2025-Q3")).status_code == 202
+                           json=claim(qualification, period="2026-Q2")).status_code == 202
 
 
 def test_the_quarter_must_be_over(world, qualification):
-    response = world.bank.post("/v1/interest-subsidy-claims", json=claim(qualification, period="2026-Q1"))
+    response = world.bank.post("/v1/interest-subsidy-claims", json=claim(qualification, period="2026-Q3"))
     assert response.status_code == 422
     assert response.json()["errors"][0]["pointer"] == "/body/period"
+
+
+def test_a_quarter_that_ended_before_the_qualification_is_refused(world, qualification):
+    # Issue 10 defect 11: no loan of 2025-Q4 can rest on a qualification of 2026-03-02 (86号-16).
+    response = world.bank.post("/v1/interest-subsidy-claims", json=claim(qualification, period="2025-Q4"))
+    assert response.status_code == 422, response.text
+    [error] = response.json()["errors"]
+    assert error["pointer"] == "/body/lines/0/qualification_id"
+    assert "2026-03-02" in error["detail"] and "86号-16" in error["detail"]
 
 
 def test_sums_must_add_up_and_subsidy_stays_within_interest(world, qualification):

@@ -312,3 +312,24 @@ def test_province_of_a_division_code():
 def test_check_char_helpers_reject_malformed_prefixes(helper, argument):
     with pytest.raises(ValueError):
         helper(argument)
+
+
+@pytest.mark.parametrize("code", ["159999", "150599", "110199", "159900"])
+def test_a_division_outside_the_published_list_is_unknown(code):
+    # Issue 10 defect 11: 159999 passed because only the province prefix was looked up.
+    assert reason_of(validate_division_code, code) == "division_code_unknown"
+
+
+@pytest.mark.parametrize("code", ["150000", "150500", "150502", "150581", "110105", "110100", "469000"])
+def test_listed_divisions_and_the_lists_implied_prefecture_rows_are_known(code):
+    assert validate_division_code(code) == code
+
+
+def test_the_shipped_list_says_its_source_and_date():
+    from importlib.resources import files
+
+    from gateway.domain.divisions import LIST_DATE, listed_divisions
+
+    header = files("gateway.domain").joinpath("data/gb2260-2021.tsv").read_text("utf-8").splitlines()[:5]
+    assert any("mca.gov.cn" in line for line in header) and LIST_DATE == "2021-12-31"
+    assert listed_divisions()["150500"] == "通辽市" and len(listed_divisions()) > 3000

@@ -228,3 +228,15 @@ def test_approval_must_state_periods():
         APPLIED_0929, DeferralConclusion(True, D(2022, 10, 10), {}), CALENDAR
     )
     assert [f.reason for f in review.violations] == ["approval_without_periods"]
+
+
+def test_one_year_counts_from_the_first_named_fee_period():
+    applied = D(2022, 6, 10)
+    base = DeferralApplication(Industry.CATERING, SizeClass.SMALL, False, applied,
+                               {UNEMPLOYMENT: D(2023, 5, 31)},
+                               first_periods={UNEMPLOYMENT: D(2022, 5, 1)},
+                               last_periods={UNEMPLOYMENT: D(2023, 5, 1)})
+    assessment = assess_deferral(base)
+    assert assessment.limits[UNEMPLOYMENT].max_end == D(2023, 4, 30)
+    assert {f.reason for f in assessment.violations} == {"deferral_end_after_limit", "fee_periods_after_limit"}
+    assert {f.measure for f in assessment.violations} == {"86号-3"}

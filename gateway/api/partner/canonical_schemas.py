@@ -40,9 +40,10 @@ def _validator(name: str, spec_dir: Path = SPEC_DIR) -> Draft4RequestValidator:
 
 def schema_errors(name: str, body: dict) -> list[FieldError]:
     """Every way ``body`` breaks the canonical schema ``name``; pointers relative to the body."""
-    errors: list[FieldError] = []
+    found: dict[FieldError, None] = {}  # each bad field once, however often jsonschema reports it
     for error in _validator(name).iter_errors(body):
-        errors += [FieldError(e.pointer.removeprefix("/body"), e.detail) for e in _field_errors(error)]
-        if len(errors) >= MAX_ERRORS:
+        found.update(dict.fromkeys(FieldError(e.pointer.removeprefix("/body"), e.detail)
+                                   for e in _field_errors(error)))
+        if len(found) >= MAX_ERRORS:
             break
-    return sorted(errors, key=lambda e: e.pointer)
+    return sorted(found, key=lambda e: e.pointer)

@@ -10,10 +10,12 @@
 from __future__ import annotations
 
 import base64
+import logging
 import uuid
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
+import http_sf
 from sqlalchemy.exc import IntegrityError
 
 from ... import errors
@@ -21,6 +23,7 @@ from ...contract import PartnerOperation
 from ...domain.partners import Partner
 from ...evidence.canonical import format_timestamp
 from ...evidence.chain import Direction, MessageRecord
+from ...evidence.leaf import checked_leaf_hash
 from ...exchange.idempotency import (
     KEY_PATTERN,
     MAX_KEY_LENGTH,
@@ -28,6 +31,7 @@ from ...exchange.idempotency import (
     StoredResponse,
     parse_key,
 )
+from ...exchange.message_log import Appended
 from ...signatures import (
     Headers,
     HttpRequest,
@@ -37,13 +41,19 @@ from ...signatures import (
     SignatureRejected,
     VerifiedRequest,
 )
+from ...signatures.components import ComponentId
 from ...signatures.fields import tagged_label
 from ...signatures.profile import REPLAY_TAG, REQUEST_TAG
+from ...signatures.signer import sign_components
 from ..problems import PROBLEM_JSON, idiom_renderer, problem_body
 from ..target import target_uri
 
+log = logging.getLogger("govgate.exchange")
+RECEIPT_LABEL = "govgate"  # ResponseSigner's label for the receipt
+LOG_LABEL, LOG_TAG = "govgate-log", "govgate-log"
+
 # Headers of a completed response that a replay repeats (the rest belong to one delivery).
-REPLAYED_HEADERS = {"content-type", "content-digest", "signature-input", "signature", "location"}
+REPLAYED_HEADERS = {"content-type", "content-digest", "signature-input", "signature", "location", "log-leaf"}
 
 
 @dataclass
@@ -192,17 +202,37 @@ class SignedExchange:
         signed, fields = self._sign(response, request, label)
         if exchange is not None and exchange.is_message and 200 <= response.status < 300:
             try:
-                self._record(exchange, signed, fields)
-                return signed
+                named, appended = self._record(exchange, signed, fields)
             except errors.GovgateError as error:
                 failure = error
             except IntegrityError:
                 failure = errors.Conflict("the message clashes with one accepted meanwhile; retry",
                                           reason="concurrent_conflict")
+            else:
+                return self._with_proof(signed, named, request, appended,
+                                        _wait_preference(request, self.c.settings))
             signed, fields = self._sign(_problem(failure, scope, self.c), request, label)
         if exchange is not None and exchange.claim is not None:
-            self.c.idempotency.release(exchange.claim)
+            self._release(exchange.claim)
         return signed
+
+    def sign_only(self, scope, response: HttpResponse) -> HttpResponse:
+        """The last resort when finishing failed: the answer signed, nothing recorded."""
+        state = scope["govgate.state"]
+        exchange: Exchange | None = state.get("exchange")
+        if exchange is not None and exchange.claim is not None:
+            self._release(exchange.claim)
+        request = state.get("http_request") or http_request(scope, self.c.settings)
+        label = exchange.verified.label if exchange else tagged_label(request.headers, REQUEST_TAG)
+        return self._sign(response, request, label)[0]
+
+    def _release(self, claim: Claim) -> None:
+        """Free the key for the retry. If even that fails (the database is gone), the claim's
+        lease frees it (exchange.idempotency.LEASE); the answer is sent regardless."""
+        try:
+            self.c.idempotency.release(claim)
+        except Exception:
+            log.exception("the Idempotency-Key claim %s could not be released", claim.record_id)
 
     def _sign(self, response: HttpResponse, request: HttpRequest, label: str | None):
         _, key = self.c.keystore.current()
@@ -212,7 +242,8 @@ class SignedExchange:
             headers.set(name, value)
         return HttpResponse(response.status, headers, response.body), fields
 
-    def _record(self, exchange: Exchange, response: HttpResponse, fields) -> None:
+    def _record(self, exchange: Exchange, response: HttpResponse, fields) -> tuple[HttpResponse, Appended]:
+        """Write the message's evidence; the answer to send (the receipt plus the leaf it names)."""
         c, verified, request = self.c, exchange.verified, exchange.request
         record = MessageRecord(
             recorded_at=format_timestamp(c.clock()),
@@ -234,15 +265,65 @@ class SignedExchange:
             response_signature=fields.signature,
             response_components=base_components(fields.signature_base),
         )
-        stored = StoredResponse(response.status, [(k, v) for k, v in response.headers.items()
-                                                  if k.lower() in REPLAYED_HEADERS], response.body)
+        leaf = checked_leaf_hash(record)
+        named = self._log_signed(response, request, leaf)
+        stored = StoredResponse(named.status, [(k, v) for k, v in named.headers.items()
+                                               if k.lower() in REPLAYED_HEADERS], named.body)
         with c.uow() as uow:
-            uow.message_log.lock_head()  # first: serialises the staged writes' checks too
             for work in exchange.staged:
                 work(uow)
-            c.message_log.append(uow, record)
+            appended = c.message_log.append(uow, record, leaf)
             if exchange.claim is not None:
                 c.idempotency.complete(uow, exchange.claim, stored, exchange.message_id)
+        return named, appended
+
+    def _log_signed(self, receipt: HttpResponse, request: HttpRequest, leaf: bytes,
+                    proven: dict | None = None) -> HttpResponse:
+        """The receipt plus its entry's leaf hash (and, once integrated, the inclusion proof)
+        under a second gateway signature, ``govgate-log``, that also covers the receipt's: the
+        receipt is inside the leaf, so it cannot name the leaf itself."""
+        c = self.c
+        headers = receipt.headers.copy()
+        headers.set("Log-Leaf", http_sf.ser(leaf))
+        covered = [ComponentId.of("@status"), ComponentId.of("log-leaf"),
+                   ComponentId.of("signature", key=RECEIPT_LABEL)]
+        if proven is not None:
+            headers.set("Log-Inclusion", http_sf.ser({
+                "index": proven["leaf_index"], "size": proven["tree_size"], "proof": (proven["proof"], {})}))
+            headers.set("Log-Checkpoint", http_sf.ser(proven["checkpoint"].encode()))
+            covered += [ComponentId.of("log-inclusion"), ComponentId.of("log-checkpoint")]
+        _, key = c.keystore.current()
+        unsigned = HttpResponse(receipt.status, headers, receipt.body)
+        params = {"created": int(c.clock().timestamp()), "keyid": key.keyid, "tag": LOG_TAG}
+        fields = sign_components(key, LOG_LABEL, covered, params, unsigned, request, None)
+        headers.set("Signature-Input", f"{headers.get('signature-input')}, {fields.signature_input}")
+        headers.set("Signature", f"{headers.get('signature')}, {fields.signature}")
+        return HttpResponse(receipt.status, headers, receipt.body)
+
+    def _with_proof(self, receipt: HttpResponse, named: HttpResponse, request: HttpRequest,
+                    appended: Appended, wait: int | None) -> HttpResponse:
+        """``Prefer: wait=N``: wait up to N s for integration and answer with the proof."""
+        if wait is None:
+            return named
+        c = self.c
+        proven = None
+        if c.message_log.wait_for_index(appended.entry_id, wait) is not None:
+            with c.uow(readonly=True) as uow:
+                proven = c.message_log.inclusion(uow, uow.message_log.by_id(appended.entry_id))
+        answer = named if proven is None else self._log_signed(receipt, request, appended.leaf_hash, proven)
+        headers = answer.headers.copy()
+        headers.set("Preference-Applied", f"wait={wait}")
+        return HttpResponse(answer.status, headers, answer.body)
+
+
+def _wait_preference(request: HttpRequest, settings) -> int | None:
+    """``Prefer: wait=N`` (RFC 7240 §4.3), capped at log_max_wait_seconds; None without it."""
+    for header in request.headers.get_all("prefer"):
+        for preference in header.split(","):
+            name, _, value = preference.strip().partition("=")
+            if name.strip().lower() == "wait" and value.strip().isdigit():
+                return min(int(value.strip()), settings.log_max_wait_seconds)
+    return None
 
 
 def base_components(signature_base: str) -> dict[str, str]:
@@ -267,3 +348,9 @@ def _problem(error: errors.GovgateError, scope, container=None) -> HttpResponse:
     body = json.dumps(problem_body(error.status, error.reason, error.detail, scope.get("govgate.request_id")),
                       ensure_ascii=False).encode()
     return HttpResponse(error.status, Headers([("content-type", PROBLEM_JSON), *retry]), body)
+
+
+def internal_error(scope, container=None) -> HttpResponse:
+    """The 500 problem (or the idiom's) for a failure no handler mapped."""
+    return _problem(errors.GovgateError("an internal error occurred; quote the request_id"),
+                    scope, container)

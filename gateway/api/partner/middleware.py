@@ -9,6 +9,8 @@
 
 from __future__ import annotations
 
+import logging
+
 from anyio import to_thread
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
@@ -16,6 +18,9 @@ from ...exchange.idempotency import StoredResponse
 from ...observability import metrics
 from ...observability.context import bind_exchange
 from ...signatures import Headers, HttpResponse, SignatureRejected
+from .exchange import internal_error
+
+log = logging.getLogger("govgate.exchange")
 
 
 def _has_header(scope: Scope, name: bytes) -> bool:
@@ -65,12 +70,21 @@ class ReceiptMiddleware:
             await self.app(scope, receive, send)
             return
         captured = _CapturedResponse()
-        await self.app(scope, receive, captured.send)
-        response = captured.response()
+        exchange = self.container.signed_exchange
+        try:
+            await self.app(scope, receive, captured.send)
+            response = captured.response()
+        except Exception:  # past connexion's handlers: still a signed problem, never bare text
+            log.exception("unhandled error under a signed request")
+            response = internal_error(scope, self.container)
         if state.get("replayed"):
             await _send_response(send, response)
             return
-        signed = await to_thread.run_sync(self.container.signed_exchange.finish, scope, response)
+        try:
+            signed = await to_thread.run_sync(exchange.finish, scope, response)
+        except Exception:
+            log.exception("finishing a signed request failed")
+            signed = await to_thread.run_sync(exchange.sign_only, scope, internal_error(scope, self.container))
         await _send_response(send, signed)
 
 

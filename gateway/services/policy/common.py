@@ -76,7 +76,8 @@ class Outcome:
     recipients: list[str]
     answer: dict = field(default_factory=dict)
     extra_writes: list = field(default_factory=list)  # callables (uow) -> None
-    # Checks repeated at commit, where the log-head lock serialises writers (e.g. "not answered yet").
+    # Checks repeated at commit, under a lock on what they check (e.g. "not answered yet" locks
+    # the message answered: references.not_yet_answered).
     rechecks: list = field(default_factory=list)  # callables (uow) -> None, raising when stale
 
     def store(self, uow, now: dt.datetime) -> None:

@@ -8,7 +8,7 @@ from ...domain.identifiers import validate_credit_code, validate_division_code
 from ...domain.partners import Partner, Role
 from ...policy.calendar import WorkingDayCalendar
 from ...policy.conclusion import DeferralConclusion, review_conclusion
-from ...policy.deferral import DeferralApplication
+from ...policy.deferral import FEE_PERIODS_AFTER_LIMIT, DeferralApplication
 from ...policy.industries import Industry, InsuranceType, SizeClass
 from ...storage.policy_repositories import StoredMessage
 from .common import Checks, Outcome, china_today, refuse
@@ -35,12 +35,17 @@ def accept(uow, sender: Partner, body: dict, calendar: WorkingDayCalendar, messa
     if len(set(types)) != len(types):
         checks.fail("/insurance", "each insurance type may appear once")
     requested: dict[InsuranceType, dt.date] = {}
+    first_periods: dict[InsuranceType, dt.date] = {}
+    last_periods: dict[InsuranceType, dt.date] = {}
     for i, item in enumerate(insurance):
         if item["fee_period_from"] > item["fee_period_to"]:
             checks.fail(f"/insurance/{i}/fee_period_to", "the fee period ends before it starts")
         until = checks.date(item["deferred_until"], f"/insurance/{i}/deferred_until")
         if until:
             requested[InsuranceType(item["type"])] = until
+        # The limits count from the conclusion's own first deferred period (86号-2, 86号-3).
+        first_periods[InsuranceType(item["type"])] = _month(item["fee_period_from"])
+        last_periods[InsuranceType(item["type"])] = _month(item["fee_period_to"])
     approved = body["decision"]["outcome"] == "approved"
     checks.raise_if_any("the deferral conclusion is not valid")
 
@@ -50,6 +55,8 @@ def accept(uow, sender: Partner, body: dict, calendar: WorkingDayCalendar, messa
         severely_affected_area=enterprise.get("severely_affected_area", False),
         application_date=applied,
         requested_until=requested,
+        first_periods=first_periods,
+        last_periods=last_periods,
     )
     conclusion = DeferralConclusion(
         approved=approved,
@@ -59,8 +66,7 @@ def accept(uow, sender: Partner, body: dict, calendar: WorkingDayCalendar, messa
     )
     index = {t: i for i, t in enumerate(types)}
     review = review_conclusion(application, conclusion, calendar)  # limits per type, reasons
-    refuse(review.violations, lambda f: f"/insurance/{index[f.subject]}/deferred_until"
-           if f.subject in index else "/decision")
+    refuse(review.violations, lambda f: _pointer(f, index))
     working_days = calendar.working_days_between(applied, decided)  # CalendarYearUnknown → 503
     recipients = _tax_and_finance(uow, sender.division_code)
     message = StoredMessage(id=message_id, kind=KIND, sender_id=sender.id,
@@ -71,6 +77,18 @@ def accept(uow, sender: Partner, body: dict, calendar: WorkingDayCalendar, messa
         "due_on": review.due_on.isoformat(),
         "late": review.late,
     })
+
+
+def _month(fee_period: str) -> dt.date:
+    """The first day of a fee period ``YYYY-MM`` (its form and years checked by the schema)."""
+    return dt.date(int(fee_period[:4]), int(fee_period[5:7]), 1)
+
+
+def _pointer(finding, index: dict[str, int]) -> str:
+    if finding.subject not in index:
+        return "/decision"
+    field = "fee_period_to" if finding.reason == FEE_PERIODS_AFTER_LIMIT else "deferred_until"
+    return f"/insurance/{index[finding.subject]}/{field}"
 
 
 def _tax_and_finance(uow, division_code: str) -> list[str]:

@@ -32,6 +32,7 @@ def delivered_to(uow, message_id: str, kind: str, recipient_id: str) -> StoredMe
 
 
 def not_yet_answered(uow, message: StoredMessage, answer_kind: str) -> None:
+    uow.messages.lock(message.id)  # answers to one message take turns; others run in parallel
     earlier = uow.messages.referring_to(message.id, answer_kind)
     if earlier:
         error = Conflict(f"{message.id} was already answered by message {earlier[0].id}",

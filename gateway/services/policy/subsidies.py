@@ -42,9 +42,15 @@ def claim(uow, bank: Partner, body: dict, message_id: str, now: dt.datetime) -> 
     checks.raise_if_any("the subsidy claim is not valid")
 
     divisions = set()
+    ended = quarter_end(period)
     for i, line in enumerate(lines):
         qualification = own_qualification(uow, line["qualification_id"], bank.id, dt.date.min,
                                           f"/lines/{i}/qualification_id")  # validity: when lent, not now
+        decided = dt.date.fromisoformat(qualification.decision["decided_on"])
+        if ended < decided:  # 86号-16: qualification → guarantee → loan → interest → subsidy
+            checks.fail(f"/lines/{i}/qualification_id",
+                        f"qualified on {decided}, after {period} ended: no loan of that quarter "
+                        "can rest on it (86号-16)")
         divisions.add(qualification.division_code)
         earlier = uow.subsidy_claim_lines.claimed_in(line["qualification_id"], line["loan_reference"], period)
         if earlier is not None:
@@ -54,7 +60,7 @@ def claim(uow, bank: Partner, body: dict, message_id: str, now: dt.datetime) -> 
             raise error
     if len(divisions) > 1:
         checks.fail("/lines", "one claim covers loans of one division; split it per division")
-        checks.raise_if_any("the subsidy claim is not valid")
+    checks.raise_if_any("the subsidy claim is not valid")
     finance = nearest(uow, Role.FINANCE, divisions.pop(), "/lines")
     message = StoredMessage(message_id, CLAIM, bank.id, finance.division_code, None, body, now)
 

@@ -85,8 +85,10 @@ def test_a_guarantee_decision_reaches_the_banks_front_end(world, qualification_i
     assert fields["SNDNBR"] == world.guarantee_fund.id and front_end.refused == []
 
 
-def test_a_subsidy_decision_reaches_the_banks_front_end(world, qualification_id, front_end, worker, container):
-    claim = {"period": "2025-Q4", "lines": [{"qualification_id": qualification_id, "loan_reference": "借-2025-0001",
+def test_a_subsidy_decision_reaches_the_banks_front_end(world, qualification_id, front_end, worker, container,
+                                                       clock):
+    clock.advance(days=31)  # qualified 2026-03-02: 2026-Q1 can be claimed from 2026-04-01 (86号-16)
+    claim = {"period": "2026-Q1", "lines": [{"qualification_id": qualification_id, "loan_reference": "借-2025-0001",
                                              "principal_fen": 100, "interest_fen": 50, "subsidy_requested_fen": 25}],
              "totals": {"principal_fen": 100, "interest_fen": 50, "subsidy_requested_fen": 25}}
     claim_id = reply(submit(world.bank, "GVSUBCLM", claim)).rows("ACCINFX")[0]["MSGNBR"]

@@ -37,7 +37,7 @@ def review(qualification, **changes):
 def claim(qualification, **line_changes):
     line = {"qualification_id": qualification["id"], "loan_reference": "借-2025-0001",
             "principal_fen": 15_000_000, "interest_fen": 120_000, "subsidy_requested_fen": 60_000, **line_changes}
-    return {"period": "2025-Q4", "lines": [line],
+    return {"period": "2026-Q1", "lines": [line],
             "totals": {k: line[k] for k in ("principal_fen", "interest_fen", "subsidy_requested_fen")}}
 
 
@@ -89,8 +89,9 @@ def test_a_guarantee_review_is_accepted_for_the_fund(world, qualification, clien
     assert stored.payload == review(qualification) and stored.refers_to == qualification["id"]
 
 
-def test_a_subsidy_claim_is_accepted_for_finance(world, qualification, container):
-    response = submit(world.bank, "GVSUBCLM", claim(qualification), "CLAIM-2025Q4")
+def test_a_subsidy_claim_is_accepted_for_finance(world, qualification, container, clock):
+    clock.advance(days=31)  # qualified 2026-03-02; 2026-Q1 is over on 2026-04-02 (86号-16)
+    response = submit(world.bank, "GVSUBCLM", claim(qualification), "CLAIM-2026Q1")
     assert response.status_code == 202, response.text
     accepted, _ = mapping.from_package(mapping.ACCEPTED, reply(response))
     assert accepted["kind"] == "subsidy_claim" and accepted["recipients"] == [world.finance.id]
@@ -161,7 +162,8 @@ def test_hr_unavailable_is_a_retry_later(world, clock):
     assert reply(response).info["RETCOD"] == "-10"
 
 
-def test_a_second_claim_of_a_loan_quarter_is_a_conflict(world, qualification):
+def test_a_second_claim_of_a_loan_quarter_is_a_conflict(world, qualification, clock):
+    clock.advance(days=31)
     assert submit(world.bank, "GVSUBCLM", claim(qualification)).status_code == 202
     response = submit(world.bank, "GVSUBCLM", claim(qualification))
     assert response.status_code == 409 and reply(response).info["RETCOD"] == "-4"
@@ -191,3 +193,10 @@ def test_the_login_name_must_be_the_registered_one(world, qualification):
     response = submit(world.bank, "GVGRTREV", review(qualification), lgnnam="SOMEONE")
     assert response.status_code == 403
     assert "login_name_mismatch" in reply(response).info["ERRMSG"]
+
+
+def test_schema_errors_of_a_translated_body_are_listed_once():
+    from gateway.api.partner.canonical_schemas import schema_errors
+
+    errors = schema_errors("GuaranteeReviewRequest", {})
+    assert [e.pointer for e in errors] == ["/loan_amount_fen", "/qualification_id", "/term_months"]
