@@ -174,9 +174,9 @@ def build_container(settings: Settings, *, clock: Callable[[], datetime] = utc_n
                                  reference={"risk_areas": RiskDivisions()}),
         batch_kinds=BatchKinds(),
     )
-    container.evidence_view = EvidenceLogView(container)
     container.batch_kinds.register(ComparisonRuns(container.measures))
     container.batch_kinds.register(PayoutResults(uow, clock))
+    container.evidence_view = EvidenceLogView(container)
     kit = AdapterKit(adapters=container.adapters, hr_facts=container.hr_facts, keystore=keystore,
                      key_registry=key_registry, uow=uow, clock=clock, settings=settings,
                      calendar=container.calendar, session_factory=session_factory,

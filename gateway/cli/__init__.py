@@ -140,14 +140,14 @@ def _register() -> None:
 
     main.add_command(demo.demo)
     main.add_command(call.call)
-    from . import witness
-
-    main.add_command(witness.witness)
     from . import batches, progress, risk_areas
 
     main.add_command(risk_areas.risk_area)
     main.add_command(batches.batches)
     main.add_command(progress.progress)
+    from . import witness
+
+    main.add_command(witness.witness)
 
 
 _register()

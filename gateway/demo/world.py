@@ -184,7 +184,7 @@ class DemoWorld:
             return CanonicalHrSimulator(spec.partner_id, key, jwks, facts=HR_FACTS, clock=clock)
         if spec.role in ("tax", "social_insurance"):  # they answer the measures' fact queries
             facts = employer_story.tax_facts() if spec.role == "tax" else employer_story.social_insurance_facts()
-            return CanonicalFactsSimulator(spec.partner_id, key, jwks, facts=facts)
+            return CanonicalFactsSimulator(spec.partner_id, key, jwks, facts=facts, clock=clock)
         # The finance system answers its first delivery with 500: the story's retried delivery.
         behaviour = Behaviour(fail_times=1, fail_status=500) if spec.role == "finance" else None
         return CanonicalPartnerSimulator(spec.partner_id, key, jwks, behaviour=behaviour, clock=clock)

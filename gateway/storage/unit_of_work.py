@@ -93,12 +93,12 @@ class SqlUnitOfWork:
         self.qualifications = p.QualificationRepository(conn)
         self.subsidy_claim_lines = p.SubsidyClaimLineRepository(conn)
         self.deliveries = d.DeliveryRepository(conn)
-        self.console_sessions = cs.ConsoleSessionRepository(conn)
         self.measure_decisions = m.MeasureDecisionRepository(conn)
         self.measure_claims = m.ClaimRegister(conn)
         self.risk_areas = m.RiskAreaRepository(conn)
         self.batches = b.BatchRepository(conn)
         self.payout_lines = m.PayoutLineRepository(conn)
+        self.console_sessions = cs.ConsoleSessionRepository(conn)
 
     @property
     def connection(self) -> Connection:

@@ -96,7 +96,7 @@ def test_a_bad_risk_area_is_refused_with_pointers(client, admin_headers):
         "division_code": "150521", "area_name": "x", "level": "medium", "valid_from": "2022-05-02",
         "valid_to": "2022-05-01", "source": "s"})
     assert response.status_code == 422, response.text
-    assert [e["pointer"] for e in response.json()["errors"]] == ["/body/valid_to"]
+    assert [e["pointer"] for e in response.json()["errors"]] == ["/body/division_code", "/body/valid_to"]
 
 
 def test_an_operator_token_cannot_record_risk_areas(client, operator_headers):

@@ -126,7 +126,7 @@ class BulkMiddleware:
         record = self._evidence(request, verified, operation, batch, reception, response, fields)
 
         def accept() -> None:
-            with c.uow() as uow:
+            with c.uow() as uow:  # received and in the evidence log, or neither
                 reception.accept(uow, c.clock())
                 c.message_log.append(uow, record)
 

@@ -1,7 +1,7 @@
 """employer measures 86号-6…9: decisions, the region-wide claim register, risk areas
 
 Revision ID: 0005_employer_measures
-Revises: 0005_storage_probe
+Revises: 0005_console_sessions
 """
 
 from alembic import op
@@ -9,7 +9,7 @@ import sqlalchemy as sa
 
 
 revision = "0005_employer_measures"
-down_revision = "0005_console_sessions"  # rechained at merge (was "0004")
+down_revision = "0005_console_sessions"  # rechained onto main at the merge (was "0004")
 branch_labels = None
 depends_on = None
 
