@@ -24,8 +24,9 @@ def batches() -> None:
 @click.option("--once", is_flag=True, help="Process the batches waiting now, then exit.")
 @click.option("--poll-interval", type=click.FloatRange(min=0.01), default=1.0, show_default=True,
               help="Seconds to wait when no batch is waiting.")
+@json_option
 @click.pass_obj
-def work(session: CliSession, once: bool, poll_interval: float) -> None:
+def work(session: CliSession, once: bool, poll_interval: float, as_json: bool) -> None:
     """Answer received batches line by line (any number of these may run; each leases a batch)."""
     configure_logging(session.settings)
     container = session.container()
@@ -45,7 +46,9 @@ def work(session: CliSession, once: bool, poll_interval: float) -> None:
     finally:
         for signum, handler in previous.items():
             signal.signal(signum, handler)
-    if once:
+    if as_json:
+        emit_json({"processed": processed})
+    elif once:
         click.echo(f"{processed} batch(es) processed")
 
 
