@@ -32,6 +32,8 @@ from ...evidence.chain import Direction, MessageRecord
 from ...services.bulk.reception import BatchReception, BulkLimits, begin
 from ...signatures import Headers, HttpResponse, Rejection, SignatureRejected
 from ...signatures.digest import StreamingDigest
+from ...signatures.fields import tagged_label
+from ...signatures.profile import REQUEST_TAG
 from ...storage.batch_repositories import DONE
 from ..problems import PROBLEM_JSON, problem_body
 from .batches import batch_status
@@ -62,7 +64,9 @@ class BulkMiddleware:
     async def _serve(self, scope, receive, send, operation: PartnerOperation, path: dict) -> None:
         scope["govgate.request_id"] = request_id = uuid.uuid4().hex
         request = http_request(scope, self.c.settings)
-        label = None
+        # Until verified, a refusal is bound to the request's govgate-request signature, as on
+        # every other partner path (api/partner/exchange.py).
+        label = tagged_label(request.headers, REQUEST_TAG)
         try:
             verified, sender = await to_thread.run_sync(self._admit, request, operation)
             label = verified.label
