@@ -67,7 +67,7 @@ class RequestContextMiddleware:
             await send(message)
 
         try:
-            if _has_control_character(scope.get("path", "")):
+            if has_control_character(scope.get("path", "")):
                 await send_problem(send_with_id, 400, "path_invalid",
                                    "the path must not contain control characters", request_id,
                                    render=idiom_renderer(scope, self.container))
@@ -114,7 +114,7 @@ class RequestContextMiddleware:
                            render=idiom_renderer(scope, self.container))
 
 
-def _has_control_character(path: str) -> bool:
+def has_control_character(path: str) -> bool:
     """C0 and C1 controls and DEL (Unicode category Cc), as the decoded path holds them."""
     return any(ord(ch) < 0x20 or 0x7F <= ord(ch) < 0xA0 for ch in path)
 

@@ -35,6 +35,7 @@ from ...signatures.digest import StreamingDigest
 from ...signatures.fields import tagged_label
 from ...signatures.profile import REQUEST_TAG
 from ...storage.batch_repositories import DONE
+from ..middleware import has_control_character
 from ..problems import PROBLEM_JSON, problem_body
 from .batches import batch_status
 from .exchange import base_components, http_request, idempotency_key
@@ -53,7 +54,8 @@ class BulkMiddleware:
         self.routes = [(o.method, _pattern(o.path), o) for o in container.partner_operations.values() if o.bulk]
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        if scope["type"] == "http":
+        # A path with a control character goes on to the edge's path check (400 path_invalid).
+        if scope["type"] == "http" and not has_control_character(scope["path"]):
             for method, pattern, operation in self.routes:
                 match = pattern.match(scope["path"])
                 if match and scope["method"] == method:
