@@ -93,7 +93,7 @@ def test_a_withdrawn_record_no_longer_counts_and_both_changes_are_audited(world,
 
 def test_a_bad_risk_area_is_refused_with_pointers(client, admin_headers):
     response = client.post("/v1/admin/risk-areas", headers=admin_headers, json={
-        "division_code": "150521", "area_name": "x", "level": "medium", "valid_from": "2022-05-02",
+        "division_code": "150599", "area_name": "x", "level": "medium", "valid_from": "2022-05-02",
         "valid_to": "2022-05-01", "source": "s"})
     assert response.status_code == 422, response.text
     assert [e["pointer"] for e in response.json()["errors"]] == ["/body/division_code", "/body/valid_to"]
