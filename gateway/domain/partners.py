@@ -17,7 +17,14 @@ class Role(str, enum.Enum):
     FINANCE = "finance"
     BANK = "bank"
     GUARANTEE_FUND = "guarantee_fund"
-    WEB_HALL = "web_hall"  # the provincial online service hall (网上办事大厅), 86号-6/7 applications
+    WEB_HALL = "web_hall"  # the provincial online service hall (网上办事大厅), 86号-6/7, 11…15
+    # The channels people claim 86号-11…15 through, besides the web hall:
+    INSURANCE_COUNTER = "insurance_counter"  # the insurance agency's counter system (经办柜面)
+    MOBILE_APP = "mobile_app"  # the provincial HR mobile app (内蒙古人社 APP)
+    NATIONAL_PLATFORM = "national_platform"  # 国家社会保险公共服务平台 (si.12333.gov.cn)
+    ECARD = "ecard"  # the Alipay / WeChat electronic social security card services (电子社保卡)
+    # Confirms vocational qualification and skill-level certificates (86号-11).
+    CERTIFICATE_REGISTRY = "certificate_registry"
 
 
 class PartnerStatus(str, enum.Enum):

@@ -18,8 +18,15 @@ from .pipeline import MeasurePipeline, Source
 KIND = "measure_application"
 
 
+# A sender's role → the channel its claims arrive by (``Measure.channels``): employers apply
+# online or are claimed for at HR counters; people claim through five channels (86号-12 政策经办).
+CHANNELS = {Role.WEB_HALL: "application", Role.MOBILE_APP: "mobile_app",
+            Role.NATIONAL_PLATFORM: "national_platform", Role.ECARD: "ecard",
+            Role.INSURANCE_COUNTER: "counter", Role.HR: "counter"}
+
+
 def channel_of(sender: Partner) -> str:
-    return "application" if Role.WEB_HALL in sender.roles else "counter"
+    return next((CHANNELS[role] for role in CHANNELS if role in sender.roles), "counter")
 
 
 def decide(pipeline: MeasurePipeline, sender: Partner, measure_name: str, body: dict,
@@ -27,7 +34,7 @@ def decide(pipeline: MeasurePipeline, sender: Partner, measure_name: str, body: 
     measure = pipeline.catalogue.get(measure_name)
     channel = channel_of(sender)
     if channel not in measure.channels:
-        raise Forbidden(f"{measure.code} is not taken as {'an online application' if channel == 'application' else 'a counter claim'}",
+        raise Forbidden(f"{measure.code} is not taken through the {channel.replace('_', ' ')} channel",
                         reason="channel_not_permitted")
     subject = pipeline.validate(measure, body, china_today(now))
     facts = pipeline.gather(measure, [subject])[subject.key]  # no transaction open meanwhile
