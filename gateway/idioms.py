@@ -9,7 +9,10 @@ field tables between a partner's flat fields and the canonical nested body.
                                   every bad field at once), ``write`` (canonical → partner
                                   record), ``name`` (a canonical pointer in the partner's terms)
     Form                          how a value is written: AS_IS, COMPACT_DATE (yyyyMMdd),
+                                  ISO_DATE (yyyy-mm-dd),
                                   Coded(table), YUAN (fen ⇄ "1234.50")
+    read_json(data, where)        a JSON text read strictly, refused as a 400 in the idiom
+    shown(errors)                 a problem's field errors as one line of an idiom's message
 
 The channel idioms of 86号-11…15 (counter coded fields, national platform, e-card) each keep
 their tables in their adapter's ``mapping.py``; this module is their machinery. Stdlib only.
@@ -22,6 +25,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
+from . import strict_json
 from .errors import FieldError, InvalidInput
 
 
@@ -68,6 +72,16 @@ class _CompactDate(Form):
 
 
 COMPACT_DATE = _CompactDate()
+
+
+class _IsoDate(Form):
+    """yyyy-mm-dd as is (the pipeline checks it); a date-time is written as its day."""
+
+    def write(self, value: Any) -> Any:
+        return str(value)[:10]
+
+
+ISO_DATE = _IsoDate()
 
 
 class _Yuan(Form):
@@ -177,6 +191,16 @@ def _get(document: Mapping, pointer: str) -> tuple[bool, Any]:
             return False, None
         node = node[part]
     return True, node
+
+
+def read_json(data: bytes, where: str = "/") -> Any:
+    """A JSON text read strictly (``gateway.strict_json``); 400 in the idiom when refused."""
+    try:
+        return strict_json.loads(data)
+    except strict_json.JsonRefused as refused:
+        pointers = [FieldError(where.rstrip("/") + p if p else where, d) for p, d in refused.pointers]
+        raise InvalidInput(refused.detail, reason=refused.reason, status=400, errors=pointers,
+                           pointers_absolute=True) from None
 
 
 def shown(errors: list[dict] | None, limit: int = 20) -> str:
