@@ -198,7 +198,8 @@ def read_json(data: bytes, where: str = "/") -> Any:
     try:
         return strict_json.loads(data)
     except strict_json.JsonRefused as refused:
-        pointers = [FieldError(where.rstrip("/") + p if p else where, d) for p, d in refused.pointers]
+        pointers = ([FieldError(where.rstrip("/") + p if p else where, d) for p, d in refused.pointers]
+                    or [FieldError(where, refused.detail)])
         raise InvalidInput(refused.detail, reason=refused.reason, status=400, errors=pointers,
                            pointers_absolute=True) from None
 
