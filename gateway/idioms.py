@@ -193,6 +193,10 @@ def _get(document: Mapping, pointer: str) -> tuple[bool, Any]:
     return True, node
 
 
+# As at the HTTP edge (api/validation.py): text that cannot be stored is content, 422; the rest 400.
+_CONTENT_REASONS = {"invalid_unicode": 422, "nul_character": 422}
+
+
 def read_json(data: bytes, where: str = "/") -> Any:
     """A JSON text read strictly (``gateway.strict_json``); 400 in the idiom when refused."""
     try:
@@ -200,8 +204,8 @@ def read_json(data: bytes, where: str = "/") -> Any:
     except strict_json.JsonRefused as refused:
         pointers = ([FieldError(where.rstrip("/") + p if p else where, d) for p, d in refused.pointers]
                     or [FieldError(where, refused.detail)])
-        raise InvalidInput(refused.detail, reason=refused.reason, status=400, errors=pointers,
-                           pointers_absolute=True) from None
+        raise InvalidInput(refused.detail, reason=refused.reason, status=_CONTENT_REASONS.get(refused.reason, 400),
+                           errors=pointers, pointers_absolute=True) from None
 
 
 def shown(errors: list[dict] | None, limit: int = 20) -> str:
