@@ -1,4 +1,5 @@
-"""The ``hr_coded`` adapter's code tables (the adapter's own: the values are not public).
+"""The ``hr_coded`` adapter's code tables (the adapter's own: the values are not public):
+person-facts answers (below) and the counter's benefit claims (the end of the module).
 
 Field names follow the national HR / social-insurance data elements (partner-formats.md):
 ``AAC002`` citizen ID, ``AAC003`` name, ``AAB001`` employer number (here the unified social
@@ -48,3 +49,34 @@ ERRORS: dict[str, tuple[str, int]] = {
     "2002": ("hr_unavailable", 600),       # 系统维护
     "9999": ("hr_unavailable", 60),        # 系统内部错误
 }
+
+
+# ── Benefit claims taken at the insurance agency's counter (86号-11…15, claims.py) ──────────
+# The counter system names the benefit claimed with the provincial element YAD101 (待遇申领项目);
+# the codes are this adapter's table (the province's counter systems agreed them with the
+# gateway; no national element lists these measures). A code missing here is refused
+# (``benefit_unknown``), never guessed.
+BENEFITS: dict[str, str] = {
+    "0601": "86号-11",  # 技能提升补贴
+    "0201": "86号-12",  # 失业保险金
+    "0202": "86号-13",  # 农牧民工一次性生活补助
+    "0203": "86号-14",  # 失业补助金
+    "0204": "86号-15",  # 临时生活补助
+}
+CLAIM_SERVICES = {"BENEFIT_CLAIM"}  # serviceCode of a claim (待遇申领)
+
+# YAE101 账户类别: where the benefit is paid.
+ACCOUNT_KINDS = {"1": "bank_account", "2": "social_security_card"}
+# YCA112 技能等级 (国家职业资格等级): 1 高级技师 … 5 初级工.
+SKILL_LEVELS = {str(level): level for level in range(1, 6)}
+# YAD103 审核结论 of an answer.
+OUTCOMES = {"1": "eligible", "2": "refused", "3": "eligible_no_account"}
+
+# The reply's ``code`` for a refused claim, by HTTP status; "0" is success (OK above).
+CLAIM_REPLY_CODES: dict[int, tuple[str, str]] = {
+    400: ("1001", "参数错误"), 413: ("1001", "参数错误"), 415: ("1001", "参数错误"),
+    401: ("1002", "认证失败"), 403: ("1003", "无权办理"), 404: ("1004", "服务不存在"),
+    405: ("1004", "服务不存在"), 409: ("3002", "业务冲突"), 422: ("3001", "业务校验不通过"),
+    429: ("2001", "系统繁忙"), 503: ("2001", "系统繁忙"), 504: ("2001", "系统繁忙"),
+}
+INTERNAL = ("9999", "系统内部错误")

@@ -9,11 +9,16 @@ from .exchange import idempotency_key
 from .policy import _accepted, _sender
 
 
-def submit_application(measure, body):
+def application(measure, body):
+    """(outcome, status, answer) of one application; the channels' idioms share it."""
     c, exchange = context.container(), context.exchange()
     outcome = applications.decide(c.measures, _sender(c, exchange), measure, body,
                                   exchange.message_id, c.clock())
-    return _accepted(outcome, 201, outcome.answer)
+    return outcome, 201, outcome.answer
+
+
+def submit_application(measure, body):
+    return _accepted(*application(measure, body))
 
 
 def submit_payout_batch(body):
