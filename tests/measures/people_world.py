@@ -96,3 +96,14 @@ def people_world(client, admin_headers, clock, container):
     yield w
     for simulator in w.simulators.values():
         simulator.stop()
+
+
+def decided(world: PeopleWorld, measure: str, n: int, claimed_on: str = "2022-01-10", *,
+            partner: str = "web_hall", status: int = 201, **extra) -> dict:
+    response = world.apply(partner, measure, claim(n, claimed_on, **extra))
+    assert response.status_code == status, response.text
+    return response.json()
+
+
+def reasons(decision: dict) -> list[str]:
+    return [r["reason"] for r in decision["reasons"]]
