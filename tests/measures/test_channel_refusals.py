@@ -177,12 +177,12 @@ def test_other_endpoints_still_answer_problem_json(channels, world):
 
 @pytest.mark.parametrize("channel", CHANNELS)
 def test_an_internal_error_is_a_500_in_the_idiom_without_its_text(channels, world, container, monkeypatch, channel):
-    from gateway.api.partner import policy
+    from gateway.api.partner import submissions
 
     def broken(operation, body, **arguments):
         raise RuntimeError("a bug with 150502198802150019 in it")
 
-    monkeypatch.setattr(policy, "submit", broken)
+    monkeypatch.setattr(submissions, "submit", broken)
     before = counts(container)
     response = claim(world, channel)
     assert response.status_code == 500

@@ -11,7 +11,7 @@ received bytes, the endpoint's role and grant groups and the Idempotency-Key; th
                  the endpoint's groups
     reference    the idiom's business reference must equal the Idempotency-Key (400 otherwise)
     schema       the canonical body is checked against the canonical endpoint's schema
-    use case     ``policy.submit`` — the canonical handlers' code path, staging the writes in
+    use case     ``submissions.submit`` — the canonical handlers' code path, staging the writes in
                  the exchange
     answer       the idiom's reply, or an error whose fields carry the partner's names; errors
                  reach the partner in its idiom through ``error_idioms`` (problems.py)
@@ -28,7 +28,7 @@ from connexion.lifecycle import ConnexionResponse
 
 from ...errors import FieldError, Forbidden, InvalidInput
 from .. import context
-from . import policy
+from . import submissions
 from .canonical_schemas import schema_errors
 from .exchange import idempotency_key
 
@@ -65,7 +65,7 @@ def receive(idiom_name: str) -> ConnexionResponse:
         raise _in_partner_terms(idiom, inbound, InvalidInput(
             "the request does not match the contract", reason="schema_violation", status=400, errors=errors))
     try:
-        answer, status = policy.submit(inbound.operation, inbound.body, **inbound.arguments)
+        answer, status = submissions.submit(inbound.operation, inbound.body, **inbound.arguments)
     except InvalidInput as error:
         raise _in_partner_terms(idiom, inbound, error) from None
     content_type, data = idiom.answer(inbound, status, answer)

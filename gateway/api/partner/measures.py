@@ -5,28 +5,28 @@ from __future__ import annotations
 from ...services.measures import applications, payouts
 from .. import context
 from ..admin.present import ok
+from . import staging
 from .exchange import idempotency_key
-from .policy import _accepted, _sender
 
 
 def application(measure, body):
     """(outcome, status, answer) of one application; the channels' idioms share it."""
     c, exchange = context.container(), context.exchange()
-    outcome = applications.decide(c.measures, _sender(c, exchange), measure, body,
+    outcome = applications.decide(c.measures, staging.sender(c, exchange), measure, body,
                                   exchange.message_id, c.clock())
     status = 200 if outcome.answer.get(applications.EARLIER_CLAIM) else 201  # the first claim's status
     return outcome, status, outcome.answer
 
 
 def submit_application(measure, body):
-    return _accepted(*application(measure, body))
+    return staging.accepted(*application(measure, body))
 
 
 def submit_payout_batch(body):
     c, exchange = context.container(), context.exchange()
-    outcome = payouts.instruct(c.measures, _sender(c, exchange), body, exchange.message_id, c.clock(),
+    outcome = payouts.instruct(c.measures, staging.sender(c, exchange), body, exchange.message_id, c.clock(),
                                c.settings.payout_max_lines)
-    return _accepted(outcome, 201, outcome.answer)
+    return staging.accepted(outcome, 201, outcome.answer)
 
 
 def get_payout_batch(payout_batch_id):
@@ -56,7 +56,7 @@ def payout_results_package(body):
     from .batches import batch_status
 
     c, exchange = context.container(), context.exchange()
-    sender, now = _sender(c, exchange), c.clock()
+    sender, now = staging.sender(c, exchange), c.clock()
     kind = c.batch_kinds["payout_results"]
     params = kind.parameters(sender, {}, {"payout_batch_id": body["payout_batch_id"]})
     data = b"".join(json.dumps(line, ensure_ascii=False).encode() + b"\n" for line in body["lines"])

@@ -156,12 +156,12 @@ def test_other_endpoints_still_answer_problem_json(world):
 
 
 def test_an_internal_error_is_a_500_in_the_banks_idiom(world, container, monkeypatch):
-    from gateway.api.partner import policy
+    from gateway.api.partner import submissions
 
     def broken(operation, body):
         raise RuntimeError("a bug")
 
-    monkeypatch.setattr(policy, "submit", broken)
+    monkeypatch.setattr(submissions, "submit", broken)
     before = counts(container)
     response = world.bank.request("POST", "/v1/bank-frontend", body=GOOD, idempotency_key="BAD-INPUT-1",
                                   headers={"Content-Type": "application/xml; charset=GBK"})
