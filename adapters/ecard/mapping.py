@@ -15,7 +15,9 @@ Claim (card service → gateway, ``POST /v1/benefit-claims/ecard``)::
 
 Answer: ``{"code": "10000", "msg": "Success", "out_request_no", "biz_response": "<JSON text>"}``
 with biz_response ``{"decision_no", "cert_no", "benefit_code", "result" (codes.RESULTS),
-"amount" (yuan), "rule_version", "decide_date", "reasons": [{"code", "msg"}], payee account}``.
+"amount" (yuan), "rule_version", "decide_date", "reasons": [{"code", "msg"}], payee account}``;
+a claim again (any channel) gets the first decision with ``"earlier_claim": true`` and its
+``payout_state``, HTTP 200.
 """
 
 from __future__ import annotations
@@ -56,6 +58,8 @@ DECISION = FieldTable("/biz_response", [
     Field("bank_name", "/payee/bank_name"),
     Field("account_no", "/payee/account_number"),
     Field("account_name", "/payee/account_name"),
+    Field("earlier_claim", "/earlier_claim"),  # true: a claim again, answered with the first's status
+    Field("payout_state", "/payout_state"),
 ])
 REASON = FieldTable("/biz_response/reasons", [Field("code", "/reason"), Field("msg", "/detail")])
 

@@ -12,7 +12,9 @@ Claim (platform → gateway, ``POST /v1/benefit-claims/national-platform``)::
 
 Answer: the request's head with ``retCode`` "0000" / ``retMsg``, and a body of ``decisionNo``,
 ``aac002``, ``benefitType``, ``auditResult`` (codes.AUDIT_RESULTS), ``amount`` (yuan),
-``ruleVersion``, ``decideDate``, ``reasons`` [{reasonCode, reasonMsg}] and the payee's account.
+``ruleVersion``, ``decideDate``, ``reasons`` [{reasonCode, reasonMsg}] and the payee's account;
+a claim again (any channel) gets the first decision with ``repeatClaim`` "1" and its
+``payState``, HTTP 200.
 """
 
 from __future__ import annotations
@@ -51,6 +53,8 @@ DECISION = FieldTable("/body", [
     Field("bankName", "/payee/bank_name"),
     Field("bankAccount", "/payee/account_number"),
     Field("accountName", "/payee/account_name"),
+    Field("repeatClaim", "/earlier_claim", Coded({"1": True})),  # a claim again: the first's status
+    Field("payState", "/payout_state"),
 ])
 REASON = FieldTable("/body/reasons", [Field("reasonCode", "/reason"), Field("reasonMsg", "/detail")])
 

@@ -13,7 +13,9 @@ Claim (counter → gateway, ``POST /v1/benefit-claims/coded``)::
 
 Answer: ``{"code": "0", "message": "成功", "data": {"requestId", "YAD101", "YAD102" decision id,
 "AAC002", "YAD103" outcome (codes.OUTCOMES), "YAD104" amount in yuan, "YAD105" rule set,
-"AAE036" decision date, "YAD106" [{"YAD107" reason, "YAD108" detail}], payee fields}}``.
+"AAE036" decision date, "YAD106" [{"YAD107" reason, "YAD108" detail}], payee fields}}``; the
+same person claiming the same benefit again (any channel) gets the first decision with
+``"YAD109": "1"`` (重复申领) and ``YAD110`` its payout state, HTTP 200.
 Errors: ``{"code", "message"}`` (codes.CLAIM_REPLY_CODES), the message naming the bad fields.
 """
 
@@ -54,6 +56,8 @@ DECISION = FieldTable("/data", [
     Field("AAE008", "/payee/bank_name"),
     Field("AAE010", "/payee/account_number"),
     Field("AAE009", "/payee/account_name"),
+    Field("YAD109", "/earlier_claim", Coded(codes.EARLIER_CLAIM)),  # a claim again: the first's status
+    Field("YAD110", "/payout_state"),
 ])
 REASON = FieldTable("/data/YAD106", [Field("YAD107", "/reason", AS_IS), Field("YAD108", "/detail")])
 

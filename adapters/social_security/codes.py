@@ -71,6 +71,8 @@ ACCOUNT_KINDS = {"1": "bank_account", "2": "social_security_card"}
 SKILL_LEVELS = {str(level): level for level in range(1, 6)}
 # YAD103 审核结论 of an answer.
 OUTCOMES = {"1": "eligible", "2": "refused", "3": "eligible_no_account"}
+# YAD109 重复申领: "1" when the answer is an earlier claim's decision (HTTP 200).
+EARLIER_CLAIM = {"1": True}
 
 # The reply's ``code`` for a refused claim, by HTTP status; "0" is success (OK above).
 CLAIM_REPLY_CODES: dict[int, tuple[str, str]] = {

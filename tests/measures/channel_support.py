@@ -1,10 +1,10 @@
-"""The five channels of 86号-11…15 as partners of a measures world (tests/measures/conftest.py),
-and helpers to send each channel's sample claim (tests/fixtures/<channel>/) in its idiom.
+"""The channels of 86号-11…15 that speak their own idiom, as partners of the people world
+(tests/measures/people_world.py, which has the counter, the web hall and the mobile app), and
+helpers to send each channel's sample claim (tests/fixtures/<channel>/) in its idiom.
 
     counter             role insurance_counter, coded fields   POST /v1/benefit-claims/coded
     national_platform   role national_platform, head/body      POST /v1/benefit-claims/national-platform
     alipay / wechat     role ecard, open-platform envelope      POST /v1/benefit-claims/ecard
-    app                 role mobile_app, canonical              POST /v1/measures/{measure}/applications
 """
 
 from __future__ import annotations
@@ -22,19 +22,18 @@ from tests.support.signing import SignedPartner
 FIXTURES = Path(__file__).resolve().parents[1] / "fixtures"
 SEND_ORG = "SI12333"
 
-# name → (role, division, format, format_settings)
+# name → (role, division, format, format_settings); the people world's "counter" is the fourth.
 CHANNEL_PARTNERS = {
-    "counter": ("insurance_counter", "150502", "canonical", {}),
     "national_platform": ("national_platform", "150000", "national_platform", {"send_org": SEND_ORG}),
     "alipay": ("ecard", "150000", "ecard", {"channel_no": "ALIPAY"}),
     "wechat": ("ecard", "150000", "ecard", {"channel_no": "WECHAT"}),
-    "app": ("mobile_app", "150000", "canonical", {}),
 }
 
 
 def register_channels(world, client, admin_headers, clock, container) -> dict[str, SignedPartner]:
     """Adds the channel partners to ``world.partners`` (each granted ``measures``)."""
-    for n, (name, (role, division, fmt, fmt_settings)) in enumerate(CHANNEL_PARTNERS.items(), start=201):
+    assert "counter" in world.partners  # the people world's insurance counter (canonical format)
+    for n, (name, (role, division, fmt, fmt_settings)) in enumerate(CHANNEL_PARTNERS.items(), start=301):
         key = SigningKey.generate("ed25519", f"{name}-key")
         simulator = CanonicalPartnerSimulator(credit_code(n), key, container.keystore.jwks, clock=clock).start()
         body = {"id": credit_code(n), "name": f"{name} channel", "roles": [role], "division_code": division,

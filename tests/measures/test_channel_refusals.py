@@ -18,16 +18,19 @@ from .channel_support import IDIOMS, claim, register_channels, send
 CHANNELS = ["counter", "national_platform", "alipay"]
 # The idiom's error code for a status, and where its text is.
 ERROR_CODES = {
-    "counter": {400: "1001", 401: "1002", 403: "1003", 404: "1004", 413: "1001", 415: "1001", 422: "3001"},
+    "counter": {400: "1001", 401: "1002", 403: "1003", 404: "1004", 413: "1001", 415: "1001", 422: "3001",
+                503: "2001"},
     "national_platform": {400: "1001", 401: "2001", 403: "2002", 404: "1004", 413: "1001", 415: "1001",
-                          422: "3001"},
-    "alipay": {400: "40002", 401: "20001", 403: "40006", 404: "40004", 413: "40002", 415: "40002", 422: "40004"},
+                          422: "3001", 503: "9001"},
+    "alipay": {400: "40002", 401: "20001", 403: "40006", 404: "40004", 413: "40002", 415: "40002", 422: "40004",
+               503: "20000"},
 }
 
 
 @pytest.fixture
-def channels(world, client, admin_headers, clock, container):
-    return register_channels(world, client, admin_headers, clock, container)
+def world(people_world, client, admin_headers, clock, container):
+    register_channels(people_world, client, admin_headers, clock, container)
+    return people_world
 
 
 def counts(container) -> tuple[int, ...]:
@@ -60,7 +63,7 @@ def refused(channel: str, response, status: int, reason: str | None, client=None
 
 @pytest.mark.parametrize("channel", CHANNELS)
 @pytest.mark.parametrize("data", [b'{"head": ', b"\xff\xfe{}", b'{"a": 1, "a": 1}', b"[1, 2]", b"NaN"])
-def test_broken_json_is_a_400_in_the_idiom(channels, world, container, client, clock, channel, data):
+def test_broken_json_is_a_400_in_the_idiom(world, container, client, clock, channel, data):
     before = counts(container)
     response = send(world, channel, data)
     refused(channel, response, 400, None, client, clock)
@@ -78,7 +81,7 @@ WRONG_ENVELOPES = {
 
 @pytest.mark.parametrize("channel, envelope, named", [(c, e, n) for c, cases in WRONG_ENVELOPES.items()
                                                       for e, n in cases])
-def test_a_wrong_envelope_is_a_400_naming_the_field(channels, world, container, channel, envelope, named):
+def test_a_wrong_envelope_is_a_400_naming_the_field(world, container, channel, envelope, named):
     before = counts(container)
     text = refused(channel, send(world, channel, envelope), 400, None)
     assert named in text
@@ -86,7 +89,7 @@ def test_a_wrong_envelope_is_a_400_naming_the_field(channels, world, container, 
 
 
 @pytest.mark.parametrize("channel", CHANNELS)
-def test_an_unknown_benefit_code_is_a_400_naming_the_field(channels, world, container, client, clock, channel):
+def test_an_unknown_benefit_code_is_a_400_naming_the_field(world, container, client, clock, channel):
     idiom = IDIOMS[channel]
     reference = "REF-UNKNOWN-BENEFIT"
     message = idiom.message(reference)
@@ -98,7 +101,7 @@ def test_an_unknown_benefit_code_is_a_400_naming_the_field(channels, world, cont
 
 
 @pytest.mark.parametrize("channel", CHANNELS)
-def test_the_reference_must_equal_the_idempotency_key(channels, world, container, client, clock, channel):
+def test_the_reference_must_equal_the_idempotency_key(world, container, client, clock, channel):
     message = IDIOMS[channel].message("THE-REFERENCE")
     before = counts(container)
     text = refused(channel, send(world, channel, message, reference="ANOTHER-KEY"), 400, "reference_mismatch",
@@ -109,14 +112,14 @@ def test_the_reference_must_equal_the_idempotency_key(channels, world, container
 
 @pytest.mark.parametrize("channel, field, value", [
     ("counter", "AAB301", "15050"), ("national_platform", "aab301", "15050"), ("alipay", "area_code", "15050")])
-def test_canonical_schema_errors_name_the_channels_fields(channels, world, container, channel, field, value):
+def test_canonical_schema_errors_name_the_channels_fields(world, container, channel, field, value):
     before = counts(container)
     text = refused(channel, claim(world, channel, **{field: value}), 400, "schema_violation")
     assert f"/{field}: " in text and "division_code" not in text
     assert counts(container) == before
 
 
-def test_a_card_service_claiming_as_the_other_is_403(channels, world, container, client, clock):
+def test_a_card_service_claiming_as_the_other_is_403(world, container, client, clock):
     message = IDIOMS["alipay"].message("REF-WECHAT")
     message["channel_no"] = "WECHAT"
     before = counts(container)
@@ -125,7 +128,7 @@ def test_a_card_service_claiming_as_the_other_is_403(channels, world, container,
     assert counts(container) == before
 
 
-def test_the_platform_must_send_as_its_own_organisation(channels, world, container, client, clock):
+def test_the_platform_must_send_as_its_own_organisation(world, container, client, clock):
     message = IDIOMS["national_platform"].message("REF-ORG")
     message["head"]["sendOrg"] = "SOMEONE"
     refused("national_platform", send(world, "national_platform", message, reference="REF-ORG"), 403,
@@ -134,7 +137,7 @@ def test_the_platform_must_send_as_its_own_organisation(channels, world, contain
 
 @pytest.mark.parametrize("channel, other", [("counter", "alipay"), ("national_platform", "counter"),
                                             ("alipay", "national_platform")])
-def test_a_partner_without_the_channels_role_is_403_in_the_idiom(channels, world, container, channel, other):
+def test_a_partner_without_the_channels_role_is_403_in_the_idiom(world, container, channel, other):
     """``other``'s partner posts ``channel``'s claim to ``channel``'s endpoint."""
     reference = uuid.uuid4().hex
     message = IDIOMS[channel].message(reference)
@@ -144,7 +147,7 @@ def test_a_partner_without_the_channels_role_is_403_in_the_idiom(channels, world
 
 
 @pytest.mark.parametrize("channel", CHANNELS)
-def test_a_bad_signature_is_401_in_the_idiom(channels, world, client, container, channel):
+def test_a_bad_signature_is_401_in_the_idiom(world, client, container, channel):
     reference = uuid.uuid4().hex
     data = json.dumps(IDIOMS[channel].message(reference)).encode()
     headers = world.partners[channel].sign("POST", IDIOMS[channel].path, data, idempotency_key=reference,
@@ -156,27 +159,27 @@ def test_a_bad_signature_is_401_in_the_idiom(channels, world, client, container,
 
 
 @pytest.mark.parametrize("channel", CHANNELS)
-def test_xml_is_415_in_the_idiom(channels, world, channel):
+def test_xml_is_415_in_the_idiom(world, channel):
     response = world.partners[channel].request("POST", IDIOMS[channel].path, body=b"<claim/>",
                                                headers={"Content-Type": "application/xml"})
     refused(channel, response, 415, None)
 
 
 @pytest.mark.parametrize("channel", CHANNELS)
-def test_an_oversize_claim_is_413_in_the_idiom(channels, world, settings, container, channel):
+def test_an_oversize_claim_is_413_in_the_idiom(world, settings, container, channel):
     padding = "x" * settings.max_body_bytes
     response = claim(world, channel, AAC003=padding) if channel == "counter" else send(
         world, channel, {"padding": padding})
     refused(channel, response, 413, "body_too_large")
 
 
-def test_other_endpoints_still_answer_problem_json(channels, world):
+def test_other_endpoints_still_answer_problem_json(world):
     response = world.partners["counter"].post("/v1/measures/no-such-measure/applications", json={})
     assert response.headers["content-type"].startswith("application/problem+json")
 
 
 @pytest.mark.parametrize("channel", CHANNELS)
-def test_an_internal_error_is_a_500_in_the_idiom_without_its_text(channels, world, container, monkeypatch, channel):
+def test_an_internal_error_is_a_500_in_the_idiom_without_its_text(world, container, monkeypatch, channel):
     from gateway.api.partner import submissions
 
     def broken(operation, body, **arguments):
