@@ -17,6 +17,7 @@ MEASURE_MODULES: tuple[str, ...] = (
     "gateway.policy.measures.job_expansion",  # 86号-8
     "gateway.policy.measures.graduate_hiring",  # 86号-9
     "gateway.policy.measures.skill_upgrade",  # 86号-11
+    "gateway.policy.measures.migrant_allowance",  # 86号-13
 )
 
 
