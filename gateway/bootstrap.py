@@ -48,6 +48,7 @@ from .services.bulk.reception import BulkLimits
 from .services.evidence_log import EvidenceLogView
 from .services.grants import AccessRights
 from .services.measures.comparison import ComparisonRuns
+from .services.measures.living_allowance import LivingAllowanceSchedules
 from .services.measures.payouts import PayoutResults
 from .services.measures.pipeline import MeasurePipeline
 from .services.measures.risk_areas import RiskDivisions
@@ -174,7 +175,8 @@ def build_container(settings: Settings, *, clock: Callable[[], datetime] = utc_n
             timeout=(3.05, float(settings.hr_query_timeout_seconds)))})),
         measures=MeasurePipeline(catalogue := default_catalogue(), load_measure_rules(catalogue),
                                  facts, DecisionSigner(keystore), uow, clock,
-                                 reference={"risk_areas": RiskDivisions()}),
+                                 reference={"risk_areas": RiskDivisions(),
+                                            "living_allowance_schedule": LivingAllowanceSchedules()}),
         batch_kinds=BatchKinds(),
     )
     container.batch_kinds.register(ComparisonRuns(container.measures))

@@ -140,9 +140,10 @@ def _register() -> None:
 
     main.add_command(demo.demo)
     main.add_command(call.call)
-    from . import batches, progress, risk_areas
+    from . import allowance_schedules, batches, progress, risk_areas
 
     main.add_command(risk_areas.risk_area)
+    main.add_command(allowance_schedules.allowance_schedule)
     main.add_command(batches.batches)
     main.add_command(progress.progress)
     from . import witness

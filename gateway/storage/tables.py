@@ -387,6 +387,24 @@ risk_areas = Table(
     Column("withdrawn_reason", String(500), nullable=True),
 )
 
+# 86号-13 reference data: the one-off living allowance schedule (一次性生活补助标准), kept by
+# operators with its source and dates: bands of months of work → amount (fen), for a division
+# (a county, a prefecture or the region); withdrawn, never deleted.
+living_allowance_schedules = Table(
+    "living_allowance_schedules",
+    metadata,
+    Column("id", String(64), primary_key=True),
+    Column("division_code", String(6), nullable=False, index=True),
+    Column("valid_from", String(10), nullable=False),  # ISO dates, inclusive
+    Column("valid_to", String(10), nullable=True),  # None: still in force
+    Column("bands", JSON, nullable=False),  # [{min_months, max_months|None, amount_fen}]
+    Column("source", String(500), nullable=False),
+    Column("recorded_by", String(64), nullable=False),
+    Column("recorded_at", UTCDateTime, nullable=False),
+    Column("withdrawn_at", UTCDateTime, nullable=True),
+    Column("withdrawn_reason", String(500), nullable=True),
+)
+
 # The bulk exchange: one row per batch (an NDJSON request of up to 100,000 lines), its lines
 # kept as received and answered one by one. A batch is processed only once wholly received
 # with its digest checked; a half-received batch is refused and its lines removed.

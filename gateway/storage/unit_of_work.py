@@ -17,6 +17,7 @@ from sqlalchemy import exc as sa_exc
 
 from ..errors import StorageUnavailable
 from . import admin_repositories as a
+from . import allowance_schedules as las
 from . import batch_repositories as b
 from . import console_repositories as cs
 from . import delivery_repositories as d
@@ -96,6 +97,7 @@ class SqlUnitOfWork:
         self.measure_decisions = m.MeasureDecisionRepository(conn)
         self.measure_claims = m.ClaimRegister(conn)
         self.risk_areas = m.RiskAreaRepository(conn)
+        self.living_allowance_schedules = las.LivingAllowanceScheduleRepository(conn)
         self.batches = b.BatchRepository(conn)
         self.payout_lines = m.PayoutLineRepository(conn)
         self.console_sessions = cs.ConsoleSessionRepository(conn)

@@ -12,7 +12,7 @@ import sqlalchemy as sa
 
 
 revision = "0006_channel_names"
-down_revision = "0005_employer_measures"  # the lead re-chains the 0006 migrations at merge
+down_revision = "0005_employer_measures"
 branch_labels = None
 depends_on = None
 
