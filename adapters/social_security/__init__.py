@@ -2,12 +2,14 @@
 
     FORMAT = "hr_coded"                    the format name partners register
     validate_settings(settings) -> dict    app_id, service_code (see .settings)
-    install(kit)                           registers a CodedHrFacts source under FORMAT
+    install(kit)                           registers, under FORMAT, a CodedHrFacts source
+                                           (kit.hr_facts) and a CodedFacts source (kit.facts)
 
-Only the loan-qualification person-facts query is translated: HR partners *send* deferral
-conclusions and receive no deliveries, so this package registers no delivery channel.
-Modules: ``codes`` (registry types, statuses, error codes), ``mapping`` (pure translation),
-``channel`` (the HTTP exchange), ``settings``.
+Two queries are translated: the loan-qualification person-facts query (86号-16: ``mapping``,
+``channel``) and the people measures' facts (86号-11…15: social insurance
+``unemployment_insurance``, HR ``unemployment_registration``: ``facts_mapping``, ``facts``).
+HR partners *send* deferral conclusions and receive no deliveries, so this package registers no
+delivery channel. ``codes`` holds every code table; ``settings`` the partner's settings.
 """
 
 from __future__ import annotations
@@ -15,12 +17,15 @@ from __future__ import annotations
 from gateway.adapters_kit import AdapterKit
 
 from .channel import FORMAT, CodedHrFacts
+from .facts import CodedFacts
 from .settings import SAMPLE_SETTINGS, validate_settings
 
-__all__ = ["FORMAT", "SAMPLE_SETTINGS", "CodedHrFacts", "install", "validate_settings"]
+__all__ = ["FORMAT", "SAMPLE_SETTINGS", "CodedFacts", "CodedHrFacts", "install", "validate_settings"]
 
 
 def install(kit: AdapterKit) -> None:
     timeout = (3.05, float(getattr(kit.settings, "hr_query_timeout_seconds", 10)))
     kit.hr_facts.register(FORMAT, CodedHrFacts(timeout=timeout,
                                                session_factory=kit.session_factory))
+    if kit.facts is not None:
+        kit.facts.register(FORMAT, CodedFacts(timeout=timeout, session_factory=kit.session_factory))
