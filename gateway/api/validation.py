@@ -14,6 +14,7 @@ from connexion.lifecycle import ConnexionRequest
 from connexion.validators import VALIDATOR_MAP, JSONRequestBodyValidator, ParameterValidator
 
 from .. import strict_json
+from ..domain.personal import PERSONAL_FIELDS, echo_free
 from ..errors import FieldError, InvalidInput
 from ..observability.spans import NO_TRACING, Tracer
 
@@ -62,7 +63,10 @@ def _field_errors(error) -> list[FieldError]:
             for name in error.instance
             if name not in allowed
         ]
-    return [FieldError(_pointer("/body", base), error.message[:300])]
+    message = error.message
+    if base and str(base[-1]) in PERSONAL_FIELDS:  # personal data is not echoed (docs/privacy.md)
+        message = echo_free(message, error.instance)
+    return [FieldError(_pointer("/body", base), message[:300])]
 
 
 # Content rules (the text itself cannot be stored or carried) are 422; the rest of what
