@@ -5,6 +5,7 @@ metrics, problem details, the console. docs/privacy.md says what is kept where.
     scrub(text)                            → text with every citizen ID number in it masked
     PERSONAL_FIELDS                        field names whose values are never echoed back
     echo_free(message, value)              a validator's message without the value it quotes
+    ClaimKeyPseudonyms(secret)(key)        a claim register key with its citizen IDs keyed-hashed
 
 A citizen ID number is recognised by its form *and* its check character (GB 11643), so credit
 codes, message ids and amounts pass unchanged. Names cannot be recognised in free text: they
@@ -13,6 +14,8 @@ are kept out by never logging bodies and never echoing the fields in ``PERSONAL_
 
 from __future__ import annotations
 
+import hashlib
+import hmac
 import re
 
 from .identifiers import citizen_id_check_char
@@ -43,3 +46,22 @@ def scrub(text: str) -> str:
 def echo_free(message: str, value: object) -> str:
     """A validation message that quotes ``value`` (``'…' is too long``) without the value."""
     return message.replace(repr(value), "the value") if isinstance(value, str) else message
+
+
+class ClaimKeyPseudonyms:
+    """What the claim register (``measure_claims``) stores for a claim key: each citizen ID
+    number in it replaced by ``p.<HMAC-SHA256(secret, number), 32 hex>``. Equal people give
+    equal keys, so the unique key still refuses a second claim; the table alone reveals no id.
+    Keys without a citizen ID number (employers' credit codes, 86号-6…9) are kept as they are,
+    so the employer measures' keys and their holders' naming do not change."""
+
+    def __init__(self, secret: bytes) -> None:
+        if len(secret) < 16:
+            raise ValueError("the claim key secret must have at least 16 bytes")
+        self._secret = secret
+
+    def __call__(self, key: str) -> str:
+        return _CANDIDATE.sub(lambda m: self._pseudonym(m[0]) if _is_citizen_id(m[0]) else m[0], key)
+
+    def _pseudonym(self, number: str) -> str:
+        return "p." + hmac.new(self._secret, number.upper().encode(), hashlib.sha256).hexdigest()[:32]

@@ -44,3 +44,23 @@ def test_the_log_redactor_masks_messages_and_exceptions():
         record.exc_info = sys.exc_info()
     Redactor().filter(record)
     assert CITIZEN not in record.getMessage() and CITIZEN not in record.exc_text
+
+
+def test_claim_keys_keep_their_shape_and_hide_the_citizen_id():
+    from gateway.domain.personal import ClaimKeyPseudonyms
+    pseudonyms = ClaimKeyPseudonyms(b"s" * 32)
+    key = pseudonyms(f"{CITIZEN}/2026-09")
+    assert CITIZEN not in key and key.startswith("p.") and key.endswith("/2026-09") and len(key) <= 80
+    assert pseudonyms(f"{CITIZEN}/2026-09") == key  # equal people collide: one claim each
+    assert ClaimKeyPseudonyms(b"t" * 32)(f"{CITIZEN}/2026-09") != key  # keyed: not a plain hash
+    assert pseudonyms(f"{CREDIT}/2022") == f"{CREDIT}/2022"  # employers' keys as they were
+
+
+def test_the_claim_key_secret_is_made_once_and_kept_private(tmp_path):
+    from gateway.keystore.claim_secret import claim_key_secret
+    from gateway.settings import Settings
+    settings = Settings(key_dir=str(tmp_path / "keys"))
+    first = claim_key_secret(settings)
+    assert len(first) == 32 and claim_key_secret(settings) == first
+    assert (tmp_path / "keys" / "claim-keys.secret").stat().st_mode & 0o077 == 0
+    assert claim_key_secret(settings.with_overrides(claim_key_secret="x" * 20)) == b"x" * 20
