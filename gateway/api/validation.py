@@ -11,7 +11,12 @@ import re
 from connexion.datastructures import MediaTypeDict
 from connexion.exceptions import BadRequestProblem, ExtraParameterProblem
 from connexion.lifecycle import ConnexionRequest
-from connexion.validators import VALIDATOR_MAP, JSONRequestBodyValidator, ParameterValidator
+from connexion.validators import (
+    VALIDATOR_MAP,
+    JSONRequestBodyValidator,
+    JSONResponseBodyValidator,
+    ParameterValidator,
+)
 
 from .. import strict_json
 from ..domain.personal import PERSONAL_FIELDS, echo_free
@@ -168,11 +173,24 @@ class PointingParameterValidator(ParameterValidator):
             )
 
 
+class HeadlessJSONResponseBodyValidator(JSONResponseBodyValidator):
+    """A HEAD answer is a GET answer without its body (RFC 9110 §9.3.2): there is no body to
+    hold to the GET operation's schema, only its headers."""
+
+    def wrap_send(self, send):
+        return send if self._scope.get("method") == "HEAD" else super().wrap_send(send)
+
+
 def validator_map(tracer: Tracer = NO_TRACING) -> dict:
     validators = dict(VALIDATOR_MAP)
     body = MediaTypeDict(dict(VALIDATOR_MAP["body"]))
     body["*/*json"] = (PointingJSONBodyValidator if tracer is NO_TRACING else
                        type("TracedJSONBodyValidator", (PointingJSONBodyValidator,), {"tracer": tracer}))
     validators["body"] = body
+    response = MediaTypeDict(dict(VALIDATOR_MAP["response"]))
+    for media_type, validator in list(response.items()):
+        if validator is JSONResponseBodyValidator:
+            response[media_type] = HeadlessJSONResponseBodyValidator
+    validators["response"] = response
     validators["parameter"] = PointingParameterValidator
     return validators

@@ -17,6 +17,8 @@ from tests.support.ids import credit_code
 from tests.support.signing import SignedPartner
 from tests.support.world import citizen_id
 
+from .people_world import people_world  # noqa: F401  (86号-12…15's world)
+
 # (name, role, division, simulator kind, grant groups)
 PARTNERS = [
     ("tax", "tax", "150500", CanonicalFactsSimulator, []),

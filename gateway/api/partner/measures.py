@@ -13,7 +13,8 @@ def submit_application(measure, body):
     c, exchange = context.container(), context.exchange()
     outcome = applications.decide(c.measures, _sender(c, exchange), measure, body,
                                   exchange.message_id, c.clock())
-    return _accepted(outcome, 201, outcome.answer)
+    status = 200 if outcome.answer.get(applications.EARLIER_CLAIM) else 201  # the first claim's status
+    return _accepted(outcome, status, outcome.answer)
 
 
 def submit_payout_batch(body):

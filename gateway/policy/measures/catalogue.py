@@ -16,6 +16,9 @@ MEASURE_MODULES: tuple[str, ...] = (
     "gateway.policy.measures.retention_training",  # 86号-7
     "gateway.policy.measures.job_expansion",  # 86号-8
     "gateway.policy.measures.graduate_hiring",  # 86号-9
+    "gateway.policy.measures.unemployment_benefit",  # 86号-12
+    "gateway.policy.measures.unemployment_subsidy",  # 86号-14
+    "gateway.policy.measures.temporary_allowance",  # 86号-15
 )
 
 

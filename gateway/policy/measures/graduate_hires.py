@@ -9,10 +9,11 @@ refused naming it.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 
-from .employers import MissingFact, count, employer_subject, require
-from .model import ClaimKey, FactNeed, Facts, Subject
+from ..findings import Finding
+from .employers import MissingFact, count, employer_subject, payee, require
+from .model import ClaimKey, Decision, FactNeed, Facts, Outcome, Subject
 
 HIRES = FactNeed("social_insurance", "hires")
 EMPLOYMENT = FactNeed("social_insurance", "employment")
@@ -54,3 +55,39 @@ def used(facts: Facts, hire: Mapping | None) -> dict:
 
 def contract_months(hire: Mapping) -> int:
     return count(hire, "hires", "contract_months")
+
+
+def decide(code: str, subject: Subject, facts: Facts, rule_set, hire_checks: Callable,
+           employer_checks: Callable[[Mapping | None], list[Finding]] = lambda employment: []) -> Decision:
+    """One hire's decision: the employer's and the hire's checks, then the employer's payee.
+    ``hire_checks(hire, rules)`` and ``employer_checks(employment)`` are the measure's own."""
+    rules, hire = rule_set.parameters, None
+    try:
+        employment = facts.get(EMPLOYMENT.kind)
+        reasons = list(employer_checks(employment))
+        hire = hire_record(subject, facts)
+        if hire is None:
+            reasons.append(Finding("hire_not_on_record", code, "social insurance has no record of this hire"))
+        else:
+            reasons += period_checks(code, subject, hire, rules.hired_until) + hire_checks(hire, rules)
+        account = payee(subject, employment or {})
+    except MissingFact as missing:
+        reasons = [missing.finding(code)]
+    if reasons:
+        return Decision(code, subject.key, Outcome.REFUSED, 0, rule_set.version, used(facts, hire),
+                        tuple(reasons))
+    return Decision(code, subject.key, Outcome.ELIGIBLE if account else Outcome.NO_ACCOUNT,
+                    rules.per_hire_fen, rule_set.version, used(facts, hire),
+                    claim_keys=(claim_key(subject),), payee=account)
+
+
+def period_checks(code: str, subject: Subject, hire: Mapping, hired_until: dt.date) -> list[Finding]:
+    """Both measures: a graduate of the claim's year, hired in that year up to ``hired_until``."""
+    reasons = []
+    if require(hire, "hires", "graduation_year", (int,)) != subject.year:
+        reasons.append(Finding("not_graduate_of_the_year", code, f"not a {subject.year} graduate"))
+    day = hired_on(hire)
+    if not dt.date(subject.year, 1, 1) <= day <= hired_until:
+        reasons.append(Finding("hired_outside_period", code,
+                               f"hired on {day}, outside {subject.year}-01-01 … {hired_until}"))
+    return reasons

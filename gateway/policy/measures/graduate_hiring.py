@@ -14,8 +14,8 @@ from dataclasses import dataclass
 from ..findings import Finding
 from ..industries import SizeClass
 from . import graduate_hires as g
-from .employers import MissingFact, OrganisationType, organisation_type, payee, require
-from .model import Decision, Facts, Measure, Outcome, Subject
+from .employers import OrganisationType, organisation_type
+from .model import Decision, Facts, Measure, Subject
 
 CODE = "86号-9"
 
@@ -43,42 +43,22 @@ def needs(subject: Subject):
 
 def decide(subject: Subject, facts: Facts, rule_set) -> Decision:
     rules: Rules = rule_set.parameters
-    hire = None
-    try:
-        employment = facts.get(g.EMPLOYMENT.kind)
-        sme = organisation_type(employment) is OrganisationType.ENTERPRISE and \
-            employment.get("size_class") in {s.value for s in rules.size_classes}
-        reasons = [] if sme else [Finding("not_an_sme", CODE, "only small, medium and micro enterprises qualify")]
-        hire = g.hire_record(subject, facts)
-        if hire is None:
-            reasons.append(Finding("hire_not_on_record", CODE, "social insurance has no record of this hire"))
-        else:
-            reasons += _checks(subject, hire, rules)
-        account = payee(subject, employment)
-    except MissingFact as missing:
-        return Decision(CODE, subject.key, Outcome.REFUSED, 0, rule_set.version, g.used(facts, hire),
-                        (missing.finding(CODE),))
-    if reasons:
-        return Decision(CODE, subject.key, Outcome.REFUSED, 0, rule_set.version, g.used(facts, hire),
-                        tuple(reasons))
-    return Decision(CODE, subject.key, Outcome.ELIGIBLE if account else Outcome.NO_ACCOUNT,
-                    rules.per_hire_fen, rule_set.version, g.used(facts, hire),
-                    claim_keys=(g.claim_key(subject),), payee=account)
+
+    def sme(employment) -> list[Finding]:
+        if organisation_type(employment) is OrganisationType.ENTERPRISE and \
+                employment.get("size_class") in {s.value for s in rules.size_classes}:
+            return []
+        return [Finding("not_an_sme", CODE, "only small, medium and micro enterprises qualify")]
+
+    return g.decide(CODE, subject, facts, rule_set, _hire_checks, sme)
 
 
-def _checks(subject: Subject, hire, rules: Rules) -> list[Finding]:
-    reasons = []
-    if require(hire, "hires", "graduation_year", (int,)) != subject.year:
-        reasons.append(Finding("not_graduate_of_the_year", CODE, f"not a {subject.year} graduate"))
-    day = g.hired_on(hire)
-    if not dt.date(subject.year, 1, 1) <= day <= rules.hired_until:
-        reasons.append(Finding("hired_outside_period", CODE,
-                               f"hired on {day}, outside {subject.year}-01-01 … {rules.hired_until}"))
+def _hire_checks(hire, rules: Rules) -> list[Finding]:
     months = g.contract_months(hire)
     if months < rules.min_contract_months:
-        reasons.append(Finding("contract_too_short", CODE,
-                               f"a {months}-month contract is under {rules.min_contract_months} months"))
-    return reasons
+        return [Finding("contract_too_short", CODE,
+                        f"a {months}-month contract is under {rules.min_contract_months} months")]
+    return []
 
 
 MEASURE = Measure(CODE, "graduate_hiring_subsidy", "一次性吸纳就业补贴", "EmployerApplication", "hiring",

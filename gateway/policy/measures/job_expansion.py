@@ -13,8 +13,8 @@ from dataclasses import dataclass
 
 from ..findings import Finding
 from . import graduate_hires as g
-from .employers import MissingFact, payee, require
-from .model import Decision, Facts, Measure, Outcome, Subject
+from .employers import require
+from .model import Decision, Facts, Measure, Subject
 
 CODE = "86号-8"
 
@@ -38,34 +38,11 @@ def needs(subject: Subject):
 
 
 def decide(subject: Subject, facts: Facts, rule_set) -> Decision:
-    rules: Rules = rule_set.parameters
-    hire = None
-    try:
-        hire = g.hire_record(subject, facts)
-        reasons = [] if hire is not None else [
-            Finding("hire_not_on_record", CODE, "social insurance has no record of this hire")]
-        if hire is not None:
-            reasons += _checks(subject, hire, rules)
-        account = payee(subject, facts.get(g.EMPLOYMENT.kind) or {})
-    except MissingFact as missing:
-        return Decision(CODE, subject.key, Outcome.REFUSED, 0, rule_set.version, g.used(facts, hire),
-                        (missing.finding(CODE),))
-    if reasons:
-        return Decision(CODE, subject.key, Outcome.REFUSED, 0, rule_set.version, g.used(facts, hire),
-                        tuple(reasons))
-    return Decision(CODE, subject.key, Outcome.ELIGIBLE if account else Outcome.NO_ACCOUNT,
-                    rules.per_hire_fen, rule_set.version, g.used(facts, hire),
-                    claim_keys=(g.claim_key(subject),), payee=account)
+    return g.decide(CODE, subject, facts, rule_set, _hire_checks)
 
 
-def _checks(subject: Subject, hire, rules: Rules) -> list[Finding]:
+def _hire_checks(hire, rules: Rules) -> list[Finding]:
     reasons = []
-    if require(hire, "hires", "graduation_year", (int,)) != subject.year:
-        reasons.append(Finding("not_graduate_of_the_year", CODE, f"not a {subject.year} graduate"))
-    day = g.hired_on(hire)
-    if not dt.date(subject.year, 1, 1) <= day <= rules.hired_until:
-        reasons.append(Finding("hired_outside_period", CODE,
-                               f"hired on {day}, outside {subject.year}-01-01 … {rules.hired_until}"))
     if g.contract_months(hire) == 0:
         reasons.append(Finding("no_labour_contract", CODE, "no labour contract is on record"))
     if not require(hire, "hires", "unemployment_insured", (bool,)):

@@ -29,6 +29,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Mapping
+from dataclasses import dataclass
 from typing import Any
 
 from ...domain.identifiers import validate_citizen_id, validate_division_code
@@ -114,3 +115,37 @@ def payee(subject: Subject, insurance: Mapping | None) -> dict | None:
             "bank_name": str(account.get("bank_name", "")),
             "account_number": str(account["account_number"]),
             "account_name": str(account.get("account_name") or subject.data["name"])}
+
+
+@dataclass(frozen=True)
+class MonthlyAmounts:
+    """A monthly amount by prefecture (the first 4 digits of the division code), with a default:
+    86号-12/14/15 pay the standard of the place insured (参保地), which the seed does not give."""
+
+    default_fen: int
+    by_prefecture: Mapping[str, int]
+
+    def for_division(self, division_code: str) -> int:
+        return self.by_prefecture.get(division_code[:4], self.default_fen)
+
+
+def parse_monthly(r, key: str) -> MonthlyAmounts:
+    """``key: {default_fen: N, by_prefecture: {"1505": N, …}}`` of a rule set's parameters."""
+    node = r.child(key, ("default_fen", "by_prefecture"))
+    prefectures = node.child("by_prefecture", None)
+    amounts = {}
+    for code in prefectures.key_names():
+        if not (isinstance(code, str) and len(code) == 4 and code.isdigit()):
+            prefectures.fail(str(code), "must be a 4-digit prefecture code (quoted)")
+        amounts[code] = prefectures.integer(code, minimum=1)
+    return MonthlyAmounts(node.integer("default_fen", minimum=1), amounts)
+
+
+def month_of(day_: dt.date) -> str:
+    return f"{day_.year:04d}-{day_.month:02d}"
+
+
+def used(facts, *needs: FactNeed) -> dict:
+    """``facts_used`` of a decision: each kind's record and the partner that gave it."""
+    return {n.kind: {**dict(facts.get(n.kind)), "source": facts.sources.get(n.kind)}
+            for n in needs if facts.get(n.kind) is not None}

@@ -16,6 +16,8 @@ from ..policy.common import Outcome, china_today
 from .pipeline import MeasurePipeline, Source
 
 KIND = "measure_application"
+PERSON_SCHEMA = "PersonApplication"
+EARLIER_CLAIM = "earlier_claim"  # marks an answer that is an earlier claim's decision (HTTP 200)
 
 
 # A sender's role → the channel its claims arrive by (``Measure.channels``): employers apply
@@ -38,10 +40,14 @@ def decide(pipeline: MeasurePipeline, sender: Partner, measure_name: str, body: 
                         reason="channel_not_permitted")
     subject = pipeline.validate(measure, body, china_today(now))
     facts = pipeline.gather(measure, [subject])[subject.key]  # no transaction open meanwhile
-    decision = pipeline.judge(measure, subject, facts)
+    judged = pipeline.judge(measure, subject, facts)
     with pipeline.uow(readonly=True) as uow:
-        decision = pipeline.register(uow, decision)
-        recipients = pipeline.recipients(uow, decision, subject)
+        decision = pipeline.register(uow, judged)
+        earlier = earlier_claim(uow, measure, judged, decision)
+        recipients = [] if earlier else pipeline.recipients(uow, decision, subject)
+    message = StoredMessage(message_id, KIND, sender.id, subject.division_code, None, body, now)
+    if earlier is not None:  # the same person's claim again, from any channel: its first status
+        return Outcome(message, [], answer=earlier)
     stored = pipeline.record(decision, subject, Source(channel, message_id, sender.id), now)
 
     def still_free(uow) -> None:
@@ -49,6 +55,28 @@ def decide(pipeline: MeasurePipeline, sender: Partner, measure_name: str, body: 
             raise Conflict("another decision took the same claim meanwhile; retry to see it",
                            reason="concurrent_conflict")
 
-    message = StoredMessage(message_id, KIND, sender.id, subject.division_code, None, body, now)
     return Outcome(message, [], answer=stored.record, rechecks=[still_free],
                    extra_writes=[lambda uow: pipeline.stage(uow, stored, recipients, now)])
+
+
+def earlier_claim(uow, measure, judged, decision) -> dict | None:
+    """One claim per person, benefit and spell across channels (86号-12…15 政策经办 ①…⑤): a
+    person measure's first claim key names the claim (e.g. ``unemployment-spell``
+    ``<citizen>/<stopped_on>``). When the register refused it ``already_granted`` because a
+    decision of the same measure holds that very key, the answer is that decision's stored,
+    signed record plus ``earlier_claim: true`` (not covered by its signature) — HTTP 200.
+
+    Only granted claims hold keys, so a person refused (or eligible without an account) before
+    is decided afresh. Under a race the loser's ``still_free`` recheck (or the register's unique
+    key) ends in a 409 ``concurrent_conflict``; its retry arrives here."""
+    if measure.schema != PERSON_SCHEMA or decision.eligible or not judged.claim_keys:
+        return None
+    refusal = next((f for f in decision.reasons if f.reason == "already_granted"), None)
+    identity = judged.claim_keys[0]
+    if refusal is None or identity.slots != 1:
+        return None
+    holder = uow.measure_claims.holder(identity.group, identity.key)
+    if holder is None or holder.decision_id != refusal.subject or holder.measure != measure.code:
+        return None  # the same measure holds another key (e.g. a month of another spell)
+    first = uow.measure_decisions.get(holder.decision_id)
+    return None if first is None else {**first.record, EARLIER_CLAIM: True}

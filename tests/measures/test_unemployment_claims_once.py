@@ -1,0 +1,90 @@
+"""One claim per person, benefit and spell across channels (86号-12…15 政策经办 ①…⑤): a second
+claim is answered with the first claim's status (HTTP 200, the first signed record) — also when
+ten arrive at the same moment from two channels."""
+
+from __future__ import annotations
+
+import base64
+import threading
+
+from gateway.evidence.canonical import canonical_json
+
+from .people_world import REGISTERED, claim
+
+BENEFIT = "unemployment_benefit"
+
+
+def _first(world, n, partner="web_hall"):
+    response = world.apply(partner, BENEFIT, claim(n))
+    assert response.status_code == 201, response.text
+    return response.json()
+
+
+def test_the_same_person_again_from_another_channel_gets_the_first_claims_status(people_world):
+    people_world.insured(1, registration=REGISTERED)
+    first = _first(people_world, 1)
+    again = people_world.apply("mobile_app", BENEFIT, claim(1, "2022-01-20"))
+    assert again.status_code == 200, again.text
+    body = again.json()
+    assert body.pop("earlier_claim") is True
+    assert body == first  # the stored, signed record as first decided (channel web hall)
+    assert body["channel"] == "application"
+
+
+def test_the_earlier_record_still_checks_with_the_gateway_key(people_world, client, container):
+    people_world.insured(2, registration=REGISTERED)
+    _first(people_world, 2)
+    body = people_world.apply("counter", BENEFIT, claim(2)).json()
+    signature = body.pop("signature")
+    body.pop("earlier_claim")
+    kid, key = container.keystore.current()
+    assert signature["kid"] == kid
+    key.private_key.public_key().verify(base64.b64decode(signature["value"]), canonical_json(body))
+
+
+def test_a_new_spell_is_a_new_claim(people_world):
+    people_world.insured(3, registration=REGISTERED, stopped_on="2021-06-30")
+    first = _first(people_world, 3)
+    people_world.insured(3, registration=REGISTERED, stopped_on="2021-11-30")
+    second = people_world.apply("web_hall", BENEFIT, claim(3))
+    assert second.status_code == 201  # same months, another spell: refused, not answered as the first
+    reason = second.json()["reasons"][0]
+    assert (reason["reason"], reason["earlier_decision_id"]) == ("already_granted", first["id"])
+
+
+def test_a_refused_first_claim_is_decided_afresh(people_world):
+    people_world.insured(4, registration=REGISTERED, person_paid_months=11)
+    assert _first(people_world, 4)["outcome"] == "refused"
+    people_world.insured(4, registration=REGISTERED, person_paid_months=12)
+    assert _first(people_world, 4)["outcome"] == "eligible"
+
+
+def test_ten_claims_at_once_from_two_channels_make_one_decision(people_world, client, admin_headers):
+    people_world.insured(5, registration=REGISTERED)
+    start, answers, lock = threading.Barrier(10), [], threading.Lock()
+
+    def claim_it(i: int) -> None:
+        partner = "web_hall" if i % 2 else "mobile_app"
+        start.wait()
+        for _ in range(5):  # a clean 409 concurrent_conflict may be retried
+            response = people_world.apply(partner, BENEFIT, claim(5))
+            if response.status_code != 409:
+                break
+            assert response.json()["reason"] == "concurrent_conflict"
+        with lock:
+            answers.append((response.status_code, response.json()))
+
+    threads = [threading.Thread(target=claim_it, args=(i,)) for i in range(10)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(120)
+    assert len(answers) == 10
+    assert all(status in (200, 201) for status, _ in answers), [(s, b.get("reason")) for s, b in answers]
+    assert [status for status, _ in answers].count(201) == 1
+    assert len({body["id"] for _, body in answers}) == 1
+    report = client.get("/v1/admin/measures/progress?measure=unemployment_benefit&division_code=150500",
+                        headers=admin_headers)
+    assert report.status_code == 200, report.text
+    [row] = report.json()["items"]
+    assert row["eligible"]["count"] + row["refused"]["count"] == 1, row  # one decision stored
