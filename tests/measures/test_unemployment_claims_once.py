@@ -26,7 +26,7 @@ def test_the_same_person_again_from_another_channel_gets_the_first_claims_status
     again = people_world.apply("mobile_app", BENEFIT, claim(1, "2022-01-20"))
     assert again.status_code == 200, again.text
     body = again.json()
-    assert body.pop("earlier_claim") is True
+    assert body.pop("earlier_claim") is True and body.pop("payout_state") is None
     assert body == first  # the stored, signed record as first decided (channel web hall)
     assert body["channel"] == "application"
 
@@ -36,10 +36,19 @@ def test_the_earlier_record_still_checks_with_the_gateway_key(people_world, clie
     _first(people_world, 2)
     body = people_world.apply("counter", BENEFIT, claim(2)).json()
     signature = body.pop("signature")
-    body.pop("earlier_claim")
+    body.pop("earlier_claim"), body.pop("payout_state")
     kid, key = container.keystore.current()
     assert signature["kid"] == kid
     key.private_key.public_key().verify(base64.b64decode(signature["value"]), canonical_json(body))
+
+
+def test_the_answer_says_how_far_the_first_payment_got(people_world, container):
+    people_world.insured(6, registration=REGISTERED)
+    first = _first(people_world, 6)
+    with container.uow() as uow:  # as a payout batch and the bank's results would set it
+        uow.measure_decisions.set_payout_state([first["id"]], "paid")
+    again = people_world.apply("mobile_app", BENEFIT, claim(6))
+    assert again.status_code == 200 and again.json()["payout_state"] == "paid"
 
 
 def test_a_new_spell_is_a_new_claim(people_world):

@@ -64,7 +64,8 @@ def earlier_claim(uow, measure, judged, decision) -> dict | None:
     person measure's first claim key names the claim (e.g. ``unemployment-spell``
     ``<citizen>/<stopped_on>``). When the register refused it ``already_granted`` because a
     decision of the same measure holds that very key, the answer is that decision's stored,
-    signed record plus ``earlier_claim: true`` (not covered by its signature) — HTTP 200.
+    signed record plus ``earlier_claim: true`` and its ``payout_state`` now (neither covered by
+    its signature) — HTTP 200.
 
     Only granted claims hold keys, so a person refused (or eligible without an account) before
     is decided afresh. Under a race the loser's ``still_free`` recheck (or the register's unique
@@ -79,4 +80,4 @@ def earlier_claim(uow, measure, judged, decision) -> dict | None:
     if holder is None or holder.decision_id != refusal.subject or holder.measure != measure.code:
         return None  # the same measure holds another key (e.g. a month of another spell)
     first = uow.measure_decisions.get(holder.decision_id)
-    return None if first is None else {**first.record, EARLIER_CLAIM: True}
+    return None if first is None else {**first.record, EARLIER_CLAIM: True, "payout_state": first.payout_state}
