@@ -98,7 +98,7 @@ def people(client, admin_headers, clock, container):
 
 def _claim(people):
     body = {"person": {"citizen_id": PERSON, "name": NAME, "division_code": "150502"}, "claimed_on": "2026-03-01"}
-    return people["hall"].post(f"/v1/measures/{MEASURE}/applications", json=body)
+    return people["hall"].post("/v1/measures/unemployment_benefit/applications", json=body)
 
 
 def test_a_claim_decided_on_coded_facts_leaves_no_citizen_id_in_logs_or_traces(people, capsys):
