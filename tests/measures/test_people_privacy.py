@@ -162,3 +162,15 @@ def test_the_person_is_paid_to_the_card_and_a_failure_goes_back_to_social_insura
     status = hr.get(f"/v1/payout-batches/{payout['payout_batch_id']}").json()
     assert status["by_state"]["failed"]["lines"] == 1
     assert json.dumps(status).count(PERSON) == 0  # the status lists references, not people
+
+
+def test_a_refused_claim_does_not_echo_the_person(people, capsys):
+    long_name = NAME * 30  # beyond maxLength 100
+    body = {"person": {"citizen_id": PERSON + "0", "name": long_name, "division_code": "150502"},
+            "claimed_on": "2026-03-01"}
+    refused = people["hall"].post("/v1/measures/unemployment_benefit/applications", json=body)
+    assert refused.status_code in (400, 422), refused.text
+    pointers = {e["pointer"] for e in refused.json()["errors"]}
+    assert {"/body/person/citizen_id", "/body/person/name"} <= pointers
+    assert PERSON not in refused.text and long_name not in refused.text
+    assert PERSON not in capsys.readouterr().err
