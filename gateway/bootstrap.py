@@ -14,6 +14,8 @@ from datetime import UTC, datetime, timedelta
 from sqlalchemy import Engine
 
 import adapters.bank
+import adapters.ecard
+import adapters.national_platform
 import adapters.social_security
 import adapters.tax
 
@@ -60,7 +62,8 @@ from .storage.database import make_engine
 from .storage.unit_of_work import SqlUnitOfWorkFactory
 
 # One package per partner idiom; each exports FORMAT, validate_settings and install(kit).
-ADAPTER_PACKAGES = (adapters.tax, adapters.bank, adapters.social_security)
+ADAPTER_PACKAGES = (adapters.tax, adapters.bank, adapters.social_security, adapters.national_platform,
+                    adapters.ecard)
 
 
 def partner_formats() -> dict[str, str]:

@@ -13,7 +13,8 @@ The bank answers with a front-end package whose ``RETCOD`` says what happened (`
 reference it holds, and our YURREF is the message id), so it is delivered too; busy /
 unavailable / internal are retryable; any other code refuses the message for good. HTTP-level
 failures use the canonical channel's table (gateway/delivery/outcomes.py). The bank's answer is
-unsigned, so the acknowledgement carries no evidence record, only the receipt document.
+unsigned, so the acknowledgement carries no signed evidence record: the receipt document, and
+the answer's digest, RETCOD and attempt as the delivery's ``receipt`` entry in the evidence log.
 """
 
 from __future__ import annotations
@@ -26,7 +27,7 @@ import requests
 
 from gateway.delivery.errors import NonRetryable, Retryable
 from gateway.delivery.outcomes import failure_for
-from gateway.delivery.ports import Acknowledgement, OutgoingMessage
+from gateway.delivery.ports import Acknowledgement, OutgoingMessage, ReceivedAnswer
 from gateway.delivery.transport import HttpTransport
 from gateway.domain.partners import Partner
 from gateway.signatures import SigningKey
@@ -111,4 +112,6 @@ class BankFrontendChannel:
             raise failure
         receipt = acknowledgement(response.status_code, response.content, message.message_id)
         receipt["target_uri"] = partner.endpoint_url
-        return Acknowledgement(response.status_code, receipt)
+        return Acknowledgement(response.status_code, receipt, answer=ReceivedAnswer(
+            "bank_frontend", partner.endpoint_url, response.status_code, response.content, "none", None,
+            receipt["retcod"], receipt["duplicate"]))

@@ -7,16 +7,17 @@
                                                  413), UnknownFunction (400), LoginMismatch (403)
     field_name(request, pointer) -> str          a canonical pointer in the bank's field names
     answer(request, status, answer) -> (content type, GBK bytes)    RETCOD 0 and the answer
-    error(status, reason, detail) -> (content type, GBK bytes)      RETCOD of the reason's family
+    error(status, reason, detail, errors) -> (content type, GBK bytes)   RETCOD of the reason's family
 
 Pure: no I/O, no framework.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from gateway.errors import Forbidden, InvalidInput
+from gateway.idioms import shown
 
 from . import codes, mapping, xml
 
@@ -37,9 +38,12 @@ class InboundRequest:
     reference: str  # YURREF, which must equal the Idempotency-Key
     funnam: str
     lgnnam: str
+    arguments: dict = field(default_factory=dict)  # the operation's other parameters: none here
 
 
 class BankFrontendInbound:
+    reference_field = "YURREF"
+
     def __init__(self, max_bytes: int = xml.MAX_BYTES) -> None:
         self.max_bytes = max_bytes
 
@@ -80,8 +84,10 @@ class BankFrontendInbound:
         return CONTENT_TYPE, xml.render(head, blocks)
 
     @staticmethod
-    def error(status: int, reason: str, detail: str) -> tuple[str, bytes]:
-        """Never raises: a reply in the bank's idiom for any gateway problem."""
+    def error(status: int, reason: str, detail: str, errors: list[dict] | None = None) -> tuple[str, bytes]:
+        """Never raises: a reply in the bank's idiom for any gateway problem; ERRMSG names the
+        bad fields (already in the bank's names, ``field_name``) after the detail."""
         family = codes.ret_code(status, reason)
-        message = family.message(f"{detail} [{reason}]")[:MAX_ERRMSG]
+        named = shown(errors)
+        message = family.message(f"{detail}{': ' + named if named else ''} [{reason}]")[:MAX_ERRMSG]
         return CONTENT_TYPE, xml.render(mapping.info("", "", family.code, message), [], lenient=True)

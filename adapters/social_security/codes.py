@@ -1,4 +1,5 @@
-"""The ``hr_coded`` adapter's code tables (the adapter's own: the values are not public).
+"""The ``hr_coded`` adapter's code tables (the adapter's own: the values are not public):
+person-facts answers (below) and the counter's benefit claims (the end of the module).
 
 Field names follow the national HR / social-insurance data elements (partner-formats.md):
 ``AAC002`` citizen ID, ``AAC003`` name, ``AAB001`` employer number (here the unified social
@@ -66,7 +67,7 @@ ERRORS: dict[str, tuple[str, int]] = {
 #     AAC028  农民工标识          "1" / "0" → rural_migrant
 #     YAC214  领取失业保险金标识   "1" / "0" → drawing_benefit
 #     YAC215  停保后再就业标识     "1" / "0" → employed_since_stop
-#     YAC220  已享受待遇          [{YAC221 BENEFIT_TYPES, AAE041 first, AAE042 last yyyyMM}]
+#     YAC220  已享受待遇          [{YAD101 BENEFITS (below), AAE041 first, AAE042 last yyyyMM}]
 #                                 → benefit_periods [{measure, first_month, last_month "yyyy-MM"}]
 #     YAC230  社保卡金融账户       {AAE008 开户银行, AAE010 银行账号, AAE009 户名} | absent
 #                                 → card_account {bank_name, account_number, account_name} | null
@@ -94,12 +95,37 @@ LEAVING_REASONS: dict[str, tuple[str, str]] = {
     "23": ("voluntary", "other"),                  # 其他本人原因
 }
 LEAVING_CODE = {pair: code for code, pair in LEAVING_REASONS.items()}
-BENEFIT_TYPES = {"01": "86号-12",  # 失业保险金
-                 "02": "86号-13",  # 一次性生活补助
-                 "03": "86号-14",  # 失业补助金
-                 "04": "86号-15",  # 临时生活补助
-                 "05": "86号-11"}  # 技能提升补贴
-BENEFIT_CODE = {measure: code for code, measure in BENEFIT_TYPES.items()}
 REGISTRATION_STATUSES = {"1": True, "0": False, "2": False, "3": False}
 # The system's error codes (ERRORS above) as facts failures: same codes, the facts reasons.
 FACT_ERRORS = {code: (reason.replace("hr_", "facts_", 1), retry) for code, (reason, retry) in ERRORS.items()}
+
+# ── Benefit claims taken at the insurance agency's counter (86号-11…15, claims.py) ──────────
+# The counter system names the benefit claimed with the provincial element YAD101 (待遇申领项目);
+# the codes are this adapter's table (the province's counter systems agreed them with the
+# gateway; no national element lists these measures). A code missing here is refused
+# (``benefit_unknown``), never guessed.
+BENEFITS: dict[str, str] = {
+    "0601": "86号-11",  # 技能提升补贴
+    "0201": "86号-12",  # 失业保险金
+    "0202": "86号-13",  # 农牧民工一次性生活补助
+    "0203": "86号-14",  # 失业补助金
+    "0204": "86号-15",  # 临时生活补助
+}
+BENEFIT_CODE = {measure: code for code, measure in BENEFITS.items()}  # the facts' periods, written back
+CLAIM_SERVICES = {"BENEFIT_CLAIM"}  # serviceCode of a claim (待遇申领)
+
+# YAE101 账户类别: where the benefit is paid.
+ACCOUNT_KINDS = {"1": "bank_account", "2": "social_security_card"}
+# YCA112 技能等级 (国家职业资格等级): 1 高级技师 … 5 初级工.
+SKILL_LEVELS = {str(level): level for level in range(1, 6)}
+# YAD103 审核结论 of an answer.
+OUTCOMES = {"1": "eligible", "2": "refused", "3": "eligible_no_account"}
+
+# The reply's ``code`` for a refused claim, by HTTP status; "0" is success (OK above).
+CLAIM_REPLY_CODES: dict[int, tuple[str, str]] = {
+    400: ("1001", "参数错误"), 413: ("1001", "参数错误"), 415: ("1001", "参数错误"),
+    401: ("1002", "认证失败"), 403: ("1003", "无权办理"), 404: ("1004", "服务不存在"),
+    405: ("1004", "服务不存在"), 409: ("3002", "业务冲突"), 422: ("3001", "业务校验不通过"),
+    429: ("2001", "系统繁忙"), 503: ("2001", "系统繁忙"), 504: ("2001", "系统繁忙"),
+}
+INTERNAL = ("9999", "系统内部错误")

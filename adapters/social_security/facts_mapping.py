@@ -26,7 +26,7 @@ from typing import Any
 
 from .codes import (
     BENEFIT_CODE,
-    BENEFIT_TYPES,
+    BENEFITS,
     FACT_ERRORS,
     FACT_SERVICES,
     FLAGS,
@@ -164,7 +164,7 @@ def _INSURANCE(r: _Record) -> dict:
     for p in r.children("YAC220"):
         start, end = p.month("AAE041"), p.month("AAE042")
         _months_between(start, end, p.at)
-        periods.append({"measure": p.coded("YAC221", BENEFIT_TYPES), "first_month": _iso_month(start),
+        periods.append({"measure": p.coded("YAD101", BENEFITS), "first_month": _iso_month(start),
                         "last_month": _iso_month(end)})
     card = r.child("YAC230")
     return {
@@ -218,7 +218,7 @@ def coded_record(kind: str, citizen_id: str, facts: Mapping, *, last_paid_month:
               "AAE042": f"{last.year:04d}{last.month:02d}",
               "AAC028": _flag(facts["rural_migrant"]), "YAC214": _flag(facts["drawing_benefit"]),
               "YAC215": _flag(facts.get("employed_since_stop", False)),
-              "YAC220": [{"YAC221": BENEFIT_CODE[p["measure"]], "AAE041": _yyyymm(p["first_month"]),
+              "YAC220": [{"YAD101": BENEFIT_CODE[p["measure"]], "AAE041": _yyyymm(p["first_month"]),
                           "AAE042": _yyyymm(p["last_month"])} for p in facts.get("benefit_periods", [])]}
     if facts.get("stopped_on"):
         record["AAE031"] = facts["stopped_on"].replace("-", "")

@@ -26,7 +26,7 @@ import requests
 
 from gateway.delivery.errors import NonRetryable, Retryable
 from gateway.delivery.outcomes import failure_for
-from gateway.delivery.ports import Acknowledgement, OutgoingMessage
+from gateway.delivery.ports import Acknowledgement, OutgoingMessage, ReceivedAnswer
 from gateway.delivery.transport import HttpTransport
 from gateway.domain.partners import Partner
 from gateway.errors import GovgateError, InvalidInput
@@ -105,7 +105,8 @@ class TaxChannel:
             "signature_verified": True,
             "sm2_keyid": settings.sm2_keyid,
             "reply_document": base64.b64encode(body).decode("ascii"),  # re-verifiable later
-        })
+        }, answer=ReceivedAnswer(FORMAT, partner.endpoint_url, response.status_code, body, "sm2-sm3",
+                                 reply_key.fingerprint(), reply.result, reply.result == RESULT_DUPLICATE))
 
     def _reply_key(self, partner: Partner, settings: TaxSettings) -> Sm2PublicKey:
         try:

@@ -30,7 +30,7 @@ async def send_problem(send: Send, status: int, reason: str, detail: str, reques
     content_type = PROBLEM_JSON
     body = json.dumps(problem_body(status, reason, detail, request_id), ensure_ascii=False).encode()
     if render is not None:
-        content_type, body = render(status, reason, detail)
+        content_type, body = render(status, reason, detail, None)
     await send({
         "type": "http.response.start",
         "status": status,

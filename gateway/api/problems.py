@@ -80,7 +80,9 @@ def _request_id(request: ConnexionRequest) -> str | None:
 
 def idiom_renderer(scope, container=None):
     """The renderer of the partner idiom the request's operation speaks (``x-govgate-idiom``,
-    registered by its adapter in ``container.error_idioms``), or None for problem+json."""
+    registered by its adapter in ``container.error_idioms``), or None for problem+json.
+    A renderer is ``render(status, reason, detail, errors) -> (content type, bytes)``; ``errors``
+    are the problem's field errors (``[{"pointer", "detail"}]``, or None) and it never raises."""
     container = container or scope.get("govgate.container")
     renderers = getattr(container, "error_idioms", None)
     if not renderers:
@@ -96,16 +98,23 @@ def _answer(request: ConnexionRequest, status: int, reason: str, detail: str, *,
     render = idiom_renderer(request.scope)
     if render is None:
         return problem_response(status, reason, detail, _request_id(request), headers=headers, **extra)
-    content_type, body = render(status, reason, detail)
+    content_type, body = render(status, reason, detail, extra.get("errors"))
     return ConnexionResponse(status_code=status, content_type=content_type, body=body, headers=headers or {})
+
+
+def field_errors(exc: e.GovgateError) -> list[dict] | None:
+    """An ``InvalidInput``'s field errors as problem members, pointers rooted in the request."""
+    if not isinstance(exc, e.InvalidInput) or not exc.errors:
+        return None
+    prefix = "" if getattr(exc, "pointers_absolute", False) else "/body"
+    return [{"pointer": prefix + f.pointer, "detail": f.detail} for f in exc.errors]
 
 
 def govgate_error(request: ConnexionRequest, exc: e.GovgateError) -> ConnexionResponse:
     headers = {}
     extra: dict = dict(exc.extra or {})
     if isinstance(exc, e.InvalidInput) and exc.errors:
-        prefix = "" if getattr(exc, "pointers_absolute", False) else "/body"
-        extra["errors"] = [{"pointer": prefix + f.pointer, "detail": f.detail} for f in exc.errors]
+        extra["errors"] = field_errors(exc)
     if isinstance(exc, (e.RateLimited, e.Unavailable)):
         headers["Retry-After"] = str(exc.retry_after)
     if isinstance(exc, e.Unauthenticated) and request.scope.get("govgate.auth") == "bearer":

@@ -37,7 +37,7 @@ from ..signatures.ports import Clock, utc_now
 from .errors import NonRetryable
 from .evidence import delivery_record, receipt_document
 from .outcomes import failure_for
-from .ports import Acknowledgement, OutgoingMessage
+from .ports import Acknowledgement, OutgoingMessage, ReceivedAnswer
 from .transport import HttpTransport
 
 DEFAULT_TIMEOUT = (3.05, 10.0)  # (connect, read) seconds
@@ -71,6 +71,7 @@ class CanonicalChannel:
                  session_factory: Callable[[], requests.Session] = requests.Session) -> None:
         self._current_key = current_key
         self._clock = clock
+        self._keys = key_resolver
         self._receipts = ResponseVerifier(key_resolver, clock=clock, tag=RECEIPT_TAG)
         self._http = HttpTransport(timeout=timeout, session_factory=session_factory)
 
@@ -99,4 +100,11 @@ class CanonicalChannel:
             gateway_fingerprint=key_fingerprint(key.private_key.public_key()),
             request=request, signed=signed, response=answer, receipt=receipt)
         return Acknowledgement(response.status_code,
-                               receipt_document(request.target_uri, answer, receipt), record)
+                               receipt_document(request.target_uri, answer, receipt), record,
+                               self._answer(request.target_uri, answer, receipt))
+
+    def _answer(self, target_uri: str, answer, receipt) -> ReceivedAnswer:
+        registered = self._keys(receipt.keyid)  # it verified the receipt a moment ago
+        signer = key_fingerprint(registered.public_key) if registered is not None else None
+        return ReceivedAnswer("canonical", target_uri, answer.status, answer.body,
+                              f"rfc9421:{receipt.algorithm}", signer)

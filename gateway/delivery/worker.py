@@ -3,7 +3,8 @@
     claim     one short transaction: lease the oldest due delivery (``claim_due``) and read its
               message and recipient; committed before any network call
     attempt   the channel for the recipient's format delivers; then one transaction ends the
-              lease — delivered (receipt + evidence entry), failed (retry at the backoff time)
+              lease — delivered (receipt, the delivery's evidence entry and its ``receipt``
+              entry, receipt_entry.py), failed (retry at the backoff time)
               or dead — fenced by (worker id, attempt) so a worker whose lease was taken over
               changes nothing, and its duplicate receipt is dropped
 
@@ -25,12 +26,14 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from ..domain.partners import Partner
+from ..evidence.canonical import format_timestamp
 from ..observability import metrics
 from ..observability.spans import NO_TRACING, Span, Tracer
 from ..storage.delivery_repositories import DEAD, DELIVERED, FAILED, Lease
 from .backoff import RetryPolicy
 from .errors import DeliveryError, NonRetryable, Retryable
 from .ports import Acknowledgement, OutgoingMessage
+from .receipt_entry import receipt_record
 from .registry import AdapterRegistry
 
 log = logging.getLogger("govgate.delivery")
@@ -138,6 +141,10 @@ class DeliveryWorker:
                 return None
             if acknowledgement.evidence is not None:
                 self._message_log.append(uow, acknowledgement.evidence)
+            if acknowledgement.answer is not None:
+                self._message_log.append(uow, receipt_record(
+                    recorded_at=format_timestamp(now), message=job.message,
+                    recipient_id=job.partner.id, lease=job.lease, answer=acknowledgement.answer))
         log.info("delivery %s: delivered (attempt %s)", job.lease.delivery_id, job.attempt)
         return DELIVERED
 

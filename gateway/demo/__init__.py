@@ -1,7 +1,7 @@
 """``govgate demo``: the whole story of the 86号 exchanges on one machine.
 
 The gateway runs on the embedded default (SQLite, a fresh data directory) under uvicorn on a
-loopback port, with a delivery worker beside it; five partner systems of Tongliao (150500)
+loopback port, with a delivery worker beside it; eight partner systems of Tongliao (150500)
 run as real HTTP servers from ``gateway.simulators`` and are registered through the admin API
 with their own keys, formats and grants. The story then plays, each step a signed request:
 
@@ -10,6 +10,7 @@ with their own keys, formats and grants. The story then plays, each step a signe
                    registration through the admin API
     tax_system.py  THE TAX SWITCH: the CFX tax simulator when the gateway speaks ``tax_cfx``
     story.py       STORY: the steps, as data and functions
+    employer_story.py / people_story.py  the 86号-6 run and payout; the 86号-12/14/15 claims
     summary.py     the closing report (messages, receipts, checks, log verify)
     display.py     plain lines (pipes, CI) or JSON; live.py: a live table on a terminal
     play.py        Demo: all of the above in order

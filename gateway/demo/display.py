@@ -79,7 +79,8 @@ class PlainDisplay:
 
     def starting(self, base_url: str, data_dir: str, tax_format: str) -> None:
         self._print(f"govgate demo: gateway on {base_url}/v1, data in {data_dir}")
-        self._print(f"partners: hr, tax ({tax_format}), finance, bank, guarantee_fund - "
+        self._print(f"partners: hr, tax ({tax_format}), finance, bank, guarantee_fund, social_insurance, "
+                    "web_hall, mobile_app - "
                     "registered through the admin API")
 
     def begin(self, outcomes: list[StepOutcome]) -> None:

@@ -95,6 +95,6 @@ def summarize(ctx: StoryContext, steps: list[StepOutcome], gateway, tax_format: 
         "tax_format": tax_format,
         "steps": [s.to_json() for s in steps],
         "messages": messages,
-        "checks": {name: ctx.facts.get(name) for name in ("refused", "replay", "retry")},
+        "checks": {name: ctx.facts.get(name) for name in ("refused", "replay", "retry", "people")},
         "log": log,
     }

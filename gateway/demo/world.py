@@ -25,8 +25,7 @@ from ..errors import GovgateError
 from ..signatures import SigningKey
 from ..simulators import Behaviour, CanonicalPartnerSimulator
 from ..simulators.facts import CanonicalFactsSimulator
-from ..simulators.hr import CanonicalHrSimulator
-from . import employer_story, tax_system
+from . import employer_story, people_story, tax_system
 
 DIVISION = "150500"  # 通辽市, Inner Mongolia
 KEYS_DIRNAME = "demo-keys"
@@ -68,6 +67,8 @@ ROLES = (
     PartnerRole("bank", "中国农业银行股份有限公司通辽分行", ("lending", "subsidy", "payout_results"), 4),
     PartnerRole("guarantee_fund", "通辽市融资担保有限公司", ("guarantee",), 5),
     PartnerRole("social_insurance", "通辽市社会保险事业服务中心", (), 6),
+    PartnerRole("web_hall", "内蒙古人社网上服务大厅", ("measures",), 7),  # 86号-12…15 claims
+    PartnerRole("mobile_app", "内蒙古人社移动端", ("measures",), 8),
 )
 
 # What the HR system has on record for the story's borrower (86号-16's borrower groups).
@@ -180,10 +181,12 @@ class DemoWorld:
 
     @staticmethod
     def _canonical_simulator(spec: PartnerRole, key: SigningKey, jwks, clock) -> CanonicalPartnerSimulator:
-        if spec.role == "hr":
-            return CanonicalHrSimulator(spec.partner_id, key, jwks, facts=HR_FACTS, clock=clock)
+        if spec.role == "hr":  # 86号-16's borrower groups and 86号-12…15's registrations
+            return people_story.HrSimulator(spec.partner_id, key, jwks, facts=HR_FACTS, clock=clock,
+                                            registrations=people_story.registration_facts())
         if spec.role in ("tax", "social_insurance"):  # they answer the measures' fact queries
-            facts = employer_story.tax_facts() if spec.role == "tax" else employer_story.social_insurance_facts()
+            facts = (employer_story.tax_facts() if spec.role == "tax" else
+                     {**employer_story.social_insurance_facts(), **people_story.insurance_facts()})
             return CanonicalFactsSimulator(spec.partner_id, key, jwks, facts=facts, clock=clock)
         # The finance system answers its first delivery with 500: the story's retried delivery.
         behaviour = Behaviour(fail_times=1, fail_status=500) if spec.role == "finance" else None

@@ -118,6 +118,12 @@ class _Checks:
             raise _Outcome("not_applicable", f"{self.record.direction} entries carry the recipient's "
                            "receipt, signed with the recipient's key, not the gateway's")
 
+    def _signed_message_only(self) -> None:
+        if self.record.direction == Direction.RECEIPT.value:
+            raise _Outcome("not_applicable", "a receipt entry is the gateway's statement of a recipient's "
+                           "answer (its digest, signer and code); the answer and its own signature are "
+                           "kept on the delivery, re-verifiable against that digest")
+
     def body_matches_content_digest(self) -> str:
         if self.record.content_digest is None:
             if self.record.body:
@@ -128,6 +134,7 @@ class _Checks:
         return f"{len(self.record.body)} body bytes match {self.record.content_digest}"
 
     def signed_values_match_entry(self) -> str:
+        self._signed_message_only()
         expected = {'"@method"': self.record.method, '"@target-uri"': self.record.target_uri}
         if self.record.content_digest is not None:
             expected['"content-digest"'] = self.record.content_digest
@@ -139,12 +146,14 @@ class _Checks:
         return f"the signature covers {', '.join(expected)} with the logged values"
 
     def sender_key_matches_fingerprint(self) -> str:
+        self._signed_message_only()
         fingerprint = key_fingerprint(self._sender_key())
         if fingerprint != self.record.key_fingerprint:
             raise _fails(f"sender_jwk has fingerprint {fingerprint}, the entry records {self.record.key_fingerprint}")
         return f"sender_jwk is the logged key {fingerprint}"
 
     def sender_signature_valid(self) -> str:
+        self._signed_message_only()
         self._needs("sender_key_matches_fingerprint")
         signature = self._parsed(self.record.signature_input, self.record.signature)
         self._check(signature, self.record.covered_components, self._sender_key())

@@ -141,6 +141,30 @@ def entry_problems(entry: LogEntry) -> list[str]:
 
 
 def record_problems(record: MessageRecord) -> list[str]:
+    r = record
+    strings = (r.message_id, r.partner_id, r.key_fingerprint, r.operation, r.method, r.target_uri,
+               r.signature_input, r.signature)
+    optional = (r.content_digest, r.response_content_digest, r.response_signature_input, r.response_signature)
+    status = r.response_status
+    if (is_timestamp(r.recorded_at) and r.direction in _DIRECTIONS and all(type(v) is str and v for v in strings)
+            and all(v is None or type(v) is str for v in optional) and type(r.body) is bytes
+            and _string_map(r.covered_components) and _string_map(r.response_components)
+            and (status is None or (type(status) is int and 100 <= status <= 599))):
+        return []  # the shape every logged record has; the walk below says what is wrong otherwise
+    return _record_problems(record)
+
+
+_DIRECTIONS = frozenset(d.value for d in Direction)
+_STR_TYPE = {str}
+
+
+def _string_map(value: Any) -> bool:
+    if type(value) is dict:
+        return not value or (set(map(type, value)) == _STR_TYPE and set(map(type, value.values())) == _STR_TYPE)
+    return isinstance(value, Mapping) and all(isinstance(k, str) and isinstance(v, str) for k, v in value.items())
+
+
+def _record_problems(record: MessageRecord) -> list[str]:
     problems = []
     if not is_timestamp(record.recorded_at):
         problems.append("recorded_at must be RFC 3339 UTC with microseconds and Z")

@@ -10,11 +10,12 @@ another: a leaf hash commits to signatures and nonces and cannot be inverted.
 
 from __future__ import annotations
 
+import hashlib
 from dataclasses import dataclass
 from typing import Any
 
-from gateway.evidence.canonical import _FAST, MalformedEvidence, canonical_json
-from gateway.evidence.chain import MAX_SEQ, MessageRecord, hash_object, record_problems
+from gateway.evidence.canonical import _FAST, MalformedEvidence, b64, canonical_json
+from gateway.evidence.chain import MAX_SEQ, MessageRecord, record_problems
 from gateway.evidence.digests import content_digest_matches
 from gateway.evidence.merkle import leaf_hash
 
@@ -22,10 +23,18 @@ LEAF_FORMAT = "govgate.log-entry/2"
 
 
 def leaf_object(record: MessageRecord) -> dict[str, Any]:
-    obj = hash_object(0, record)
-    del obj["seq"]
-    obj["format"] = LEAF_FORMAT
-    return obj
+    """v1's hash object without ``seq``, with the v2 format: the same members as
+    ``chain.hash_object`` (a unit test holds the two together), built in one step."""
+    r = record
+    return {"message_id": r.message_id, "partner_id": r.partner_id, "key_fingerprint": r.key_fingerprint,
+            "operation": r.operation, "method": r.method, "target_uri": r.target_uri,
+            "signature_input": r.signature_input, "signature": r.signature, "content_digest": r.content_digest,
+            "response_content_digest": r.response_content_digest,
+            "response_signature_input": r.response_signature_input, "response_signature": r.response_signature,
+            "format": LEAF_FORMAT, "recorded_at": r.recorded_at, "direction": r.direction,
+            "body_sha256": b64(hashlib.sha256(r.body).digest()), "body_length": len(r.body),
+            "covered_components": dict(r.covered_components), "response_status": r.response_status,
+            "response_components": dict(r.response_components)}
 
 
 def leaf_data(record: MessageRecord) -> bytes:
@@ -38,19 +47,30 @@ def leaf_data(record: MessageRecord) -> bytes:
     return canonical_json(obj)
 
 
+_SCALARS = frozenset({str, type(None)})
+
+
 def _flat(obj: dict) -> bool:
     """Strings, null, small integers and string->string maps with ASCII keys only: the values
     for which the C encoder's output is JCS (see canonical.canonical_json)."""
     for value in obj.values():
         kind = type(value)
-        if kind is str or value is None:
+        if kind in _SCALARS:
             continue
         if kind is int and 0 <= value <= MAX_SEQ:
             continue
-        if kind is dict and all(type(k) is str and k.isascii() and type(v) is str for k, v in value.items()):
+        if kind is dict and _str_map(value):
             continue
         return False
     return True
+
+
+def _str_map(value: dict) -> bool:
+    return (not value or (set(map(type, value)) == _STR and set(map(type, value.values())) == _STR
+                          and "".join(value).isascii()))
+
+
+_STR = {str}
 
 
 def record_leaf_hash(record: MessageRecord) -> bytes:

@@ -2,8 +2,11 @@
 
 One streaming pass over the integrated entries in leaf order (O(log n) memory): each entry's
 leaf hash is recomputed from its content, the stored level-0 node must equal it, and the tree's
-root at each checkpoint's size must be the root that checkpoint signs. A second pass checks the
-stored inner nodes (the ones proofs are served from) level by level. Stops at the first failure.
+root at each checkpoint's size must be the root that checkpoint signs. The stored inner nodes
+(the ones proofs are served from) are compared, in the same pass, with the nodes the recomputed
+tree completes — one stream per level, each stored node read once and no hash computed twice —
+and an inner node that differs is reported after the entries and checkpoints (as when it was a
+second pass). Stops at the first failure.
 """
 
 from __future__ import annotations
@@ -15,7 +18,7 @@ from gateway.evidence.canonical import MalformedEvidence
 from gateway.evidence.chain import record_problems
 from gateway.evidence.digests import content_digest_matches
 from gateway.evidence.leaf import StoredEntry, record_leaf_hash
-from gateway.evidence.merkle import CompactRange, node_hash
+from gateway.evidence.merkle import CompactRange
 from gateway.evidence.note import Checkpoint, Note, Verifier, signature_holds
 
 TREE_FINDINGS = ("index_gap", "index_out_of_order", "malformed_entry", "content_digest_mismatch",
@@ -86,7 +89,7 @@ def verify_tree(entries: Iterable[StoredEntry], checkpoints: Iterable[SignedChec
     checkpoint = next(pending, None)
     counts = {"entries": 0, "checkpoints": 0, "nodes": 0}
     last_good: list[int | None] = [None]
-    stored_leaves = level(0) if level else None
+    stored = _StoredNodes(level) if level else None
     v1 = iter(v1_leaves)
 
     def report(failure: TreeFinding | None) -> TreeReport:
@@ -117,16 +120,17 @@ def verify_tree(entries: Iterable[StoredEntry], checkpoints: Iterable[SignedChec
         failure = _entry_failure(entry, expected)
         if failure:
             return report(failure)
-        if stored_leaves is not None:
-            stored = next(stored_leaves, None)
-            if stored != (expected, entry.leaf_hash):
-                return report(TreeFinding("node_mismatch", expected,
-                                          f"stored node (0, {expected}) is not the entry's leaf hash"))
+        if stored is not None and not stored.matches(0, expected, entry.leaf_hash):
+            return report(TreeFinding("node_mismatch", expected,
+                                      f"stored node (0, {expected}) is not the entry's leaf hash"))
         v1_leaf = next(v1, None)
         if v1_leaf is not None and v1_leaf != entry.leaf_hash:
             return report(TreeFinding("v1_entry_mismatch", expected,
                                       f"leaf {expected} is not v1 entry seq {expected + 1}"))
-        tree.append(entry.leaf_hash)
+        completed = tree.append(entry.leaf_hash)
+        if stored is not None:
+            for node_level, index, node in completed[1:]:
+                stored.matches(node_level, index, node)
         counts["entries"] += 1
         failure = check_due()
         if failure:
@@ -138,8 +142,9 @@ def verify_tree(entries: Iterable[StoredEntry], checkpoints: Iterable[SignedChec
         return report(failure or TreeFinding(
             "checkpoint_beyond_log", checkpoint.size,
             f"a checkpoint signs size {checkpoint.size} but the log has {tree.size} leaves: entries were removed"))
-    if level is not None:
-        failure = _inner_nodes(level, tree.size, counts)
+    if stored is not None:
+        counts["nodes"] = stored.inner_checked
+        failure = stored.first_inner_failure(tree.size)
         if failure:
             return report(failure)
     return report(None)
@@ -161,20 +166,39 @@ def _entry_failure(entry: StoredEntry, index: int) -> TreeFinding | None:
     return None
 
 
-def _inner_nodes(level: Callable[[int], Iterator[tuple[int, bytes]]], size: int, counts: dict) -> TreeFinding | None:
-    """Node (l+1, i) must be H(node (l, 2i), node (l, 2i+1)), and each level exactly complete."""
-    below, height = level(0), 0
-    while size >> (height + 1):
-        height += 1
-        above = level(height)
-        for i in range(size >> height):
-            left, right, stored = next(below, None), next(below, None), next(above, None)
-            if left is None or right is None or stored is None or stored[0] != i \
-                    or node_hash(left[1], right[1]) != stored[1]:
-                return TreeFinding("node_mismatch", i << height,
-                                   f"stored node ({height}, {i}) is not the hash of its children")
-            counts["nodes"] += 1
-        if next(above, None) is not None:
-            return TreeFinding("node_mismatch", size, f"level {height} has nodes beyond the tree")
-        below = level(height)
-    return None
+class _StoredNodes:
+    """The stored nodes, one stream per level in idx order, compared with the recomputed tree's
+    nodes as it completes them. Node (l, i) must be the recomputed hash of leaves i*2^l ..
+    (i+1)*2^l - 1, which by induction is "the hash of its stored children" once level 0 holds."""
+
+    def __init__(self, level: Callable[[int], Iterator[tuple[int, bytes]]]) -> None:
+        self._level = level
+        self._streams: list[Iterator[tuple[int, bytes]]] = []
+        self._first_bad: dict[int, int] = {}  # level -> the first idx whose stored node differs
+        self.inner_checked = 0
+
+    def _stream(self, node_level: int) -> Iterator[tuple[int, bytes]]:
+        while len(self._streams) <= node_level:
+            self._streams.append(self._level(len(self._streams)))
+        return self._streams[node_level]
+
+    def matches(self, node_level: int, index: int, node: bytes) -> bool:
+        found = next(self._stream(node_level), None)
+        if node_level:
+            self.inner_checked += 1
+        if found is not None and found[0] == index and found[1] == node:
+            return True
+        self._first_bad.setdefault(node_level, index)
+        return False
+
+    def first_inner_failure(self, size: int) -> TreeFinding | None:
+        if self._first_bad:
+            node_level = min(self._first_bad)
+            index = self._first_bad[node_level]
+            return TreeFinding("node_mismatch", index << node_level,
+                               f"stored node ({node_level}, {index}) is not the hash of its children")
+        height = size.bit_length() - 1 if size else 0
+        for node_level in range(1, height + 1):
+            if next(self._stream(node_level), None) is not None:
+                return TreeFinding("node_mismatch", size, f"level {node_level} has nodes beyond the tree")
+        return None

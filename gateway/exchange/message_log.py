@@ -15,6 +15,7 @@ The format (leaves, proofs, notes, bundles) is ``gateway.evidence``'s; this modu
 
 from __future__ import annotations
 
+import json
 import logging
 import threading
 import time
@@ -24,7 +25,7 @@ from dataclasses import dataclass
 from ..errors import NotFound
 from ..evidence import merkle
 from ..evidence.canonical import MalformedEvidence, b64
-from ..evidence.chain import MessageRecord
+from ..evidence.chain import Direction, MessageRecord
 from ..evidence.keys import GatewayKeys
 from ..evidence.leaf import StoredEntry, checked_leaf_hash, record_leaf_hash
 from ..evidence.note import Checkpoint, Note, gateway_verifiers, sign
@@ -182,23 +183,28 @@ class MessageLog:
 
     def evidence(self, message_id: str, sender_jwk_for: Callable, *, integrate: bool = True) -> dict:
         """The bundle of a message's first entry, or ``{"status": "pending", ...}`` before it is
-        integrated (after one integration attempt here, unless ``integrate`` is off)."""
+        integrated, and under ``receipts`` the same for each of its deliveries' receipt entries
+        (after one integration attempt here when something is pending, unless ``integrate`` is off)."""
         for attempt in (0, 1):
             with self._uow(readonly=True) as uow:
                 entries = uow.message_log.by_message_id(message_id)
                 if not entries:
                     raise NotFound(f"no message {message_id} in the evidence log", reason="message_not_found")
-                entry = entries[0]
-                proven = self.inclusion(uow, entry)
-                if proven is not None:
-                    sender_jwk = sender_jwk_for(uow, entry.record.key_fingerprint)
-                    placed = StoredEntry(entry.id, entry.index, entry.leaf_hash, entry.record)
-                    bundle = build_tree_bundle(placed, proven["tree_size"], proven["proof"],
-                                               proven["checkpoint"], sender_jwk)
-                    return {"status": "integrated", "message_id": message_id, "bundle": bundle}
-            if attempt == 0 and integrate:
-                self.integrate_once()
-        return {"status": "pending", "message_id": message_id, "leaf_hash": b64(entry.leaf_hash)}
+                answer = self._entry_evidence(uow, entries[0], sender_jwk_for(uow, entries[0].record.key_fingerprint))
+                receipts = [{**receipt_summary(e.record), **self._entry_evidence(uow, e, {})}
+                            for e in entries if e.record.direction == Direction.RECEIPT.value]
+            pending = [a for a in (answer, *receipts) if a["status"] == "pending"]
+            if not pending or attempt == 1 or not integrate:
+                return {**answer, "message_id": message_id, "receipts": receipts}
+            self.integrate_once()
+        raise AssertionError("unreachable")
+
+    def _entry_evidence(self, uow, entry: StoredEntry, sender_jwk: dict) -> dict:
+        proven = self.inclusion(uow, entry)
+        if proven is None:
+            return {"status": "pending", "leaf_hash": b64(entry.leaf_hash)}
+        bundle = build_tree_bundle(entry, proven["tree_size"], proven["proof"], proven["checkpoint"], sender_jwk)
+        return {"status": "integrated", "bundle": bundle}
 
     def verify(self, keys: GatewayKeys) -> TreeReport:
         with self._uow(readonly=True) as uow:
@@ -216,6 +222,16 @@ class MessageLog:
                 return type(report)(report.entries_checked, report.checkpoints_checked, report.nodes_checked,
                                     report.size, report.root, report.last_checkpoint_size, finding)
             return report
+
+
+def receipt_summary(record: MessageRecord) -> dict:
+    """Recipient, delivery and attempt of a receipt entry, read from its statement."""
+    try:
+        statement = json.loads(record.body)
+        return {"recipient_id": record.partner_id, "delivery_id": int(statement["delivery_id"]),
+                "attempt": int(statement["attempt"])}
+    except (ValueError, KeyError, TypeError):  # not a statement this gateway wrote
+        return {"recipient_id": record.partner_id, "delivery_id": None, "attempt": None}
 
 
 def with_cosignatures(signed_note: str, lines) -> str:

@@ -151,6 +151,18 @@ def _stored(row: Any) -> StoredEntry:
     return StoredEntry(row.id, row.leaf_index, bytes(row.leaf_hash), record)
 
 
+# The verifier's read: columns in MessageRecord's field order, so a row becomes a record by
+# position (no per-column attribute lookups: `log verify` reads every entry).
+_ENTRY_COLUMNS = (t.log_entries.c.id, t.log_entries.c.leaf_index, t.log_entries.c.leaf_hash,
+                  *(t.log_entries.c[name] for name in _RECORD_FIELDS))
+_INTEGRATED_AFTER = (select(*_ENTRY_COLUMNS).where(t.log_entries.c.leaf_index > bindparam("after"))
+                     .order_by(t.log_entries.c.leaf_index).limit(bindparam("limit")))
+
+
+def _stored_by_position(row: Any) -> StoredEntry:
+    return StoredEntry(row[0], row[1], bytes(row[2]), MessageRecord(*row[3:]))
+
+
 @dataclass(frozen=True)
 class TreeState:
     origin: str | None
@@ -309,14 +321,12 @@ class MessageLogRepository:
     def entries(self, batch: int = 2000) -> Iterator[StoredEntry]:
         """Every integrated entry in leaf order, in batches so memory stays flat."""
         after = -1
-        e = t.log_entries.c
         while True:
-            rows = self._conn.execute(select(t.log_entries).where(e.leaf_index > after)
-                                      .order_by(e.leaf_index).limit(batch)).all()
+            rows = self._conn.execute(_INTEGRATED_AFTER, {"after": after, "limit": batch}).all()
             if not rows:
                 return
-            yield from (_stored(r) for r in rows)
-            after = rows[-1].leaf_index
+            yield from map(_stored_by_position, rows)
+            after = rows[-1][1]
 
     def pending_entries(self) -> Iterator[StoredEntry]:
         rows = self._conn.execute(select(t.log_entries).where(t.log_entries.c.leaf_index.is_(None))

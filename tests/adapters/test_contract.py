@@ -1,7 +1,8 @@
 """One contract over every partner adapter package (``adapters/<name>``).
 
 Each package exports ``FORMAT``, ``validate_settings`` and ``install(kit)``; install registers
-a delivery channel (``kit.adapters``) and/or an HR facts source (``kit.hr_facts``) under FORMAT.
+a delivery channel (``kit.adapters``) and/or an HR facts source (``kit.hr_facts``) under FORMAT,
+and/or an inbound idiom (``kit.inbound_idioms``, ``kit.error_idioms``).
 Whatever the transport does — time out, refuse the connection, answer 500 or 429, answer
 garbage — a channel raises only ``Retryable``/``NonRetryable`` and an HR source only
 ``Unavailable``. A package joins the contract by being listed in ``PACKAGES`` with a sample.
@@ -41,6 +42,7 @@ class Sample:
     message: OutgoingMessage | None = None  # what its channel sends, if it has one
     hr_query: tuple[list[str], str | None] | None = None  # what its HR source asks, if any
     roles: frozenset[Role] = field(default_factory=lambda: frozenset({Role.TAX}))
+    idiom: str | None = None  # the inbound idiom it registers, if any (tests/adapters/test_channel_idioms.py)
 
 
 PACKAGES = [
@@ -55,7 +57,11 @@ PACKAGES = [
            roles=frozenset({Role.BANK})),
     Sample("adapters.social_security", {"app_id": "govgate-150500"}, {"app_id": "有 空格"},
            hr_query=(["150502199001010010"], "11150500000005012C"),
-           roles=frozenset({Role.HR})),
+           roles=frozenset({Role.HR}), idiom="hr_coded"),
+    Sample("adapters.national_platform", {"send_org": "SI12333"}, {"send_org": "有 空格"},
+           roles=frozenset({Role.NATIONAL_PLATFORM}), idiom="national_platform"),
+    Sample("adapters.ecard", {"channel_no": "ALIPAY"}, {"channel_no": "UNIONPAY"},
+           roles=frozenset({Role.ECARD}), idiom="ecard"),
 ]
 
 
@@ -129,7 +135,9 @@ def test_install_registers_something_under_the_format(sample, package, kit):
             with pytest.raises(Unavailable) as failed:
                 kit.hr_facts.person_facts(partner(sample, package), *sample.hr_query)
         assert failed.value.reason != "hr_channel_missing"
-    assert has_channel or sample.hr_query is not None
+    if sample.idiom is not None:  # an inbound idiom answers its errors in the idiom too
+        assert sample.idiom in kit.inbound_idioms and sample.idiom in kit.error_idioms
+    assert has_channel or sample.hr_query is not None or sample.idiom is not None
 
 
 TRANSPORT_FAILURES = {

@@ -52,7 +52,7 @@ def test_export_writes_the_apis_bundle_and_is_an_audited_read(
     assert summary == {"message_id": message_id, "file": str(out), "leaf_index": 1, "tree_size": 3}
     assert bundle["entry"]["record"]["message_id"] == message_id
     api = client.get(f"/v1/messages/{message_id}/evidence", headers=admin_headers)
-    assert api.json() == {"status": "integrated", "message_id": message_id, "bundle": bundle}
+    assert api.json() == {"status": "integrated", "message_id": message_id, "bundle": bundle, "receipts": []}
     [event] = log_cli.json("audit", "list", "--action", "evidence.read",
                            "--actor", f"cli:{OS_USER}")["items"]
     assert (event["target_type"], event["target_id"]) == ("message", message_id)

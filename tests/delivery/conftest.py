@@ -8,13 +8,18 @@
 
 from __future__ import annotations
 
+import base64
+import hashlib
 import itertools
+import json
 import uuid
 
 import pytest
 
 from gateway.delivery import CanonicalChannel, DeliveryWorker, RetryPolicy
 from gateway.delivery.registry import AdapterRegistry
+from gateway.evidence.bundle_verify import verify_bundle
+from gateway.evidence.keys import GatewayKeys
 from gateway.services import keys as key_service
 from gateway.signatures import SigningKey
 from gateway.simulators import Behaviour, CanonicalPartnerSimulator
@@ -113,3 +118,43 @@ def delivery_of(container, message_id: str, recipient_id: str | None = None):
 def log_entries(container, message_id: str):
     with container.uow() as uow:
         return uow.message_log.by_message_id(message_id)
+
+
+def receipt_entries(container, message_id: str, recipient_id: str):
+    return [e for e in log_entries(container, message_id)
+            if e.record.direction == "receipt" and e.record.partner_id == recipient_id]
+
+
+def assert_receipt_logged(container, message_id: str, recipient_id: str, answer: bytes, *,
+                          answer_format: str, attempt: int, code: str | None,
+                          authenticated_by: str, signer: str | None, duplicate: bool = False) -> dict:
+    """The delivery's receipt entry names the message, recipient, delivery, attempt and the
+    SHA-256 of the answer kept on the delivery row; it is served with a verifying bundle, and
+    the log still verifies. Returns the entry's evidence item."""
+    delivery = delivery_of(container, message_id, recipient_id)
+    [entry] = receipt_entries(container, message_id, recipient_id)
+    with container.uow() as uow:
+        stored_kind = uow.messages.get(message_id).kind
+    assert json.loads(entry.record.body) == {
+        "format": "govgate.delivery-receipt/1", "message_id": message_id, "kind": stored_kind,
+        "recipient_id": recipient_id, "delivery_id": delivery.id, "attempt": attempt,
+        "answer": {"format": answer_format, "status": 200,
+                   "sha256": base64.b64encode(hashlib.sha256(answer).digest()).decode(),
+                   "length": len(answer), "authenticated_by": authenticated_by, "signer": signer,
+                   "code": code, "duplicate": duplicate}}
+    assert entry.record.key_fingerprint == (signer or "unsigned")
+    assert entry.record.operation == f"receipt:{stored_kind}"
+    container.keystore.ensure_current()  # checkpoints are signed with the gateway key
+    jwks = container.keystore.jwks()
+    evidence = container.message_log.evidence(message_id, lambda uow, fingerprint: {})
+    [item] = [r for r in evidence["receipts"] if r["recipient_id"] == recipient_id]
+    assert (item["status"], item["delivery_id"], item["attempt"]) == ("integrated", delivery.id, attempt)
+    assert item["bundle"]["entry"]["leaf_hash"] == base64.b64encode(entry.leaf_hash).decode()
+    report = verify_bundle(item["bundle"], jwks)
+    assert report.verified, report.to_json()
+    findings = {f.name: f.status for f in report.findings}
+    assert findings["sender_signature_valid"] == "not_applicable"
+    assert findings["inclusion_proof_valid"] == findings["body_matches_content_digest"] == "holds"
+    verified = container.message_log.verify(GatewayKeys.from_jwks(jwks))
+    assert verified.ok, verified.failure
+    return item

@@ -33,9 +33,8 @@ def test_delivery_stores_the_verified_receipt_and_appends_evidence(
         assert simulator.received[message_id]["payload"] == {"conclusion": "deferred"}
         assert not simulator.duplicates and not simulator.refused
     entries = log_entries(container, message_id)
-    assert sorted(e.record.partner_id for e in entries) == sorted([first.partner_id,
-                                                                  second.partner_id])
-    assert {e.record.direction for e in entries} == {"outbound-delivery"}
+    assert sorted((e.record.partner_id, e.record.direction) for e in entries) == sorted(
+        (p, d) for p in (first.partner_id, second.partner_id) for d in ("outbound-delivery", "receipt"))
     report = container.message_log.verify(GatewayKeys.from_jwks(gateway_jwks()))
     assert report.ok, report
 
@@ -190,7 +189,7 @@ def test_a_stale_worker_cannot_overwrite_and_its_duplicate_receipt_is_ignored(
     assert (delivery.state, delivery.attempts) == ("delivered", 2)
     assert delivery.receipt == first_receipt
     assert simulator.duplicates[message_id] == 1  # the recipient saw it twice, and deduplicated
-    assert len(log_entries(container, message_id)) == 1
+    assert len(log_entries(container, message_id)) == 2  # one delivery entry, one receipt entry
 
 
 def test_an_expired_lease_past_the_last_attempt_is_dead(container, clock, recipients, accept,

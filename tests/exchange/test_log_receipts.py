@@ -54,7 +54,7 @@ def test_evidence_is_pending_until_an_integrator_has_run(client, partner, contai
     pending = client.get(f"/v1/messages/{message_id}/evidence", headers=admin_headers)
     assert pending.status_code == 200, pending.text
     assert pending.json() == {"status": "pending", "message_id": message_id,
-                              "leaf_hash": response.headers["log-leaf"].strip(":")}
+                              "leaf_hash": response.headers["log-leaf"].strip(":"), "receipts": []}
     monkeypatch.undo()
     assert client.get(f"/v1/messages/{message_id}/evidence", headers=admin_headers).json()["status"] == "integrated"
 

@@ -10,14 +10,16 @@ from __future__ import annotations
 
 import base64
 import hashlib
+from collections import Counter
 
 import pytest
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
-from sqlalchemy import delete, select, update
+from sqlalchemy import delete, insert, select, update
 from sqlalchemy.exc import DBAPIError
 
 from gateway.evidence import merkle, note
 from gateway.evidence.leaf import record_leaf_hash
+from gateway.evidence.tree_verify import verify_tree
 from gateway.storage import tables as t
 from tests.integration.signed_log import integrate_all, send_messages, tamper
 
@@ -170,6 +172,35 @@ def test_a_rewritten_subtree_is_caught_in_the_stored_nodes(log, log_cli):
            .values(hash=forged))
     report = assert_caught(log_cli, "node_mismatch", 4)
     assert report["checkpoints_checked"] == 3
+
+
+def test_of_two_rewritten_inner_nodes_the_lowest_is_reported(log, log_cli):
+    forged = hashlib.sha256(b"forged subtree").digest()
+    tamper(log.engine, update(t.log_nodes).where(t.log_nodes.c.level == 3, t.log_nodes.c.idx == 0).values(hash=forged),
+           update(t.log_nodes).where(t.log_nodes.c.level == 1, t.log_nodes.c.idx == 9).values(hash=forged))
+    report = assert_caught(log_cli, "node_mismatch", 18)
+    assert "(1, 9)" in report["failure"]["detail"] and report["checkpoints_checked"] == 3
+
+
+def test_a_stored_node_beyond_the_tree_is_caught(log, log_cli):
+    tamper(log.engine, insert(t.log_nodes).values(level=2, idx=7, hash=bytes(32)))  # 30 leaves: level 2 has 0..6
+    report = assert_caught(log_cli, "node_mismatch", 30)
+    assert report["failure"]["detail"] == "level 2 has nodes beyond the tree"
+
+
+def test_each_stored_node_is_read_once_and_checked_against_the_recomputed_tree(log):
+    reads = Counter()
+    with log.uow(readonly=True) as uow:
+        repository = uow.message_log
+
+        def level(n: int):
+            reads[n] += 1
+            return repository.level(n)
+
+        report = verify_tree(repository.entries(), [], [], origin=None, level=level)
+    assert report.ok and report.size == INTEGRATED
+    assert report.nodes_checked == 15 + 7 + 3 + 1  # the inner nodes of a 30-leaf tree
+    assert reads == {0: 1, 1: 1, 2: 1, 3: 1, 4: 1}
 
 
 def test_a_checkpoint_resigned_with_a_key_outside_the_jwks(log, log_cli):

@@ -14,6 +14,8 @@ from pathlib import Path
 import yaml
 from connexion.json_schema import Draft4RequestValidator
 from jsonschema import Draft4Validator
+from referencing import Registry
+from referencing.jsonschema import DRAFT4
 
 from ...contract import SPEC_DIR
 from ...errors import FieldError
@@ -22,20 +24,34 @@ from ..validation import MAX_ERRORS, _field_errors
 POLICY_COMPONENTS = "components/policy.yaml"
 
 
-MEASURE_COMPONENTS = "components/measures.yaml"  # schemas without references to other files
+MEASURE_COMPONENTS = "components/measures.yaml"
+
+
+@lru_cache(maxsize=4)
+def _components(spec_dir: Path = SPEC_DIR) -> dict[str, dict]:
+    """Every components file by its name, so that a schema may refer across files
+    (``PersonApplication`` → ``admin.yaml#/components/schemas/DivisionCode``)."""
+    documents = {}
+    for path in sorted((spec_dir / "components").glob("*.yaml")):
+        with open(path, encoding="utf-8") as handle:
+            documents[path.name] = yaml.safe_load(handle)
+    return documents
 
 
 @lru_cache(maxsize=16)
 def _validator(name: str, spec_dir: Path = SPEC_DIR) -> Draft4RequestValidator:
+    documents = _components(spec_dir)
     for components in (POLICY_COMPONENTS, MEASURE_COMPONENTS):
-        with open(spec_dir / components, encoding="utf-8") as handle:
-            document = yaml.safe_load(handle)
+        document = documents[components.removeprefix("components/")]
         if name in document["components"]["schemas"]:
             break
     else:
         raise KeyError(f"no canonical schema {name}")
-    schema = {"$ref": f"#/components/schemas/{name}", "components": document["components"]}
-    return Draft4RequestValidator(schema, format_checker=Draft4Validator.FORMAT_CHECKER)
+    base = components.removeprefix("components/")
+    registry = Registry().with_resources(
+        (file, DRAFT4.create_resource(doc)) for file, doc in documents.items())
+    schema = {"$ref": f"{base}#/components/schemas/{name}"}
+    return Draft4RequestValidator(schema, format_checker=Draft4Validator.FORMAT_CHECKER, registry=registry)
 
 
 def schema_errors(name: str, body: dict) -> list[FieldError]:

@@ -45,7 +45,7 @@ from ...signatures.components import ComponentId
 from ...signatures.fields import tagged_label
 from ...signatures.profile import REPLAY_TAG, REQUEST_TAG
 from ...signatures.signer import sign_components
-from ..problems import PROBLEM_JSON, idiom_renderer, problem_body
+from ..problems import PROBLEM_JSON, field_errors, idiom_renderer, problem_body
 from ..target import target_uri
 
 log = logging.getLogger("govgate.exchange")
@@ -343,7 +343,7 @@ def _problem(error: errors.GovgateError, scope, container=None) -> HttpResponse:
              if isinstance(error, (errors.Unavailable, errors.RateLimited)) else [])
     render = idiom_renderer(scope, container)
     if render is not None:  # the operation answers in a partner's idiom (x-govgate-idiom)
-        content_type, body = render(error.status, error.reason, error.detail)
+        content_type, body = render(error.status, error.reason, error.detail, field_errors(error))
         return HttpResponse(error.status, Headers([("content-type", content_type), *retry]), body)
     body = json.dumps(problem_body(error.status, error.reason, error.detail, scope.get("govgate.request_id")),
                       ensure_ascii=False).encode()

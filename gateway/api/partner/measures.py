@@ -9,12 +9,17 @@ from .exchange import idempotency_key
 from .policy import _accepted, _sender
 
 
-def submit_application(measure, body):
+def application(measure, body):
+    """(outcome, status, answer) of one application; the channels' idioms share it."""
     c, exchange = context.container(), context.exchange()
     outcome = applications.decide(c.measures, _sender(c, exchange), measure, body,
                                   exchange.message_id, c.clock())
     status = 200 if outcome.answer.get(applications.EARLIER_CLAIM) else 201  # the first claim's status
-    return _accepted(outcome, status, outcome.answer)
+    return outcome, status, outcome.answer
+
+
+def submit_application(measure, body):
+    return _accepted(*application(measure, body))
 
 
 def submit_payout_batch(body):

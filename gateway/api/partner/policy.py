@@ -82,17 +82,24 @@ def payout_results(body):  # the bank front-end's GVPAYRES (api/partner/measures
     return payout_results_package(body)
 
 
+def measure_application(body, measure):  # a benefit claim from a channel's idiom (86号-11…15)
+    from .measures import application
+    return application(measure, body)
+
+
 SUBMISSIONS = {
     "submit_loan_qualification": loan_qualification,
     "submit_guarantee_review": guarantee_review,
     "submit_subsidy_claim": subsidy_claim,
     "submit_payout_results": payout_results,
+    "submit_application": measure_application,
 }
 
 
-def submit(operation: str, body: dict) -> tuple[dict, int]:
-    """Run ``operation``'s use case on the canonical ``body``, staged; (answer, status)."""
-    return staged(*SUBMISSIONS[operation](body))
+def submit(operation: str, body: dict, **arguments) -> tuple[dict, int]:
+    """Run ``operation``'s use case on the canonical ``body`` (and its other parameters, e.g.
+    the measure of a claim), staged; (answer, status)."""
+    return staged(*SUBMISSIONS[operation](body, **arguments))
 
 
 def submit_loan_qualification(body):

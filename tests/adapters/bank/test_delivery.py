@@ -3,6 +3,7 @@ delivery worker; the bank's RETCOD answers mapped to delivered / retryable / ref
 
 from __future__ import annotations
 
+import base64
 import dataclasses
 import datetime as dt
 import uuid
@@ -17,6 +18,7 @@ from gateway.delivery.ports import OutgoingMessage
 from gateway.delivery.registry import AdapterRegistry
 from gateway.signatures import SigningKey
 from gateway.simulators.bank import BankBehaviour, BankFrontendSimulator
+from tests.delivery.conftest import assert_receipt_logged
 from tests.support.samples import APPLICANT, individual_loan
 from tests.support.world import hr_answers
 
@@ -83,6 +85,28 @@ def test_a_guarantee_decision_reaches_the_banks_front_end(world, qualification_i
     [(tag, fields)] = received["blocks"]
     assert tag == "GRTDECX" and fields["OUTCOM"] == "A" and fields["GRTAMT"] == "150000.00"
     assert fields["SNDNBR"] == world.guarantee_fund.id and front_end.refused == []
+
+
+def test_the_banks_reply_is_a_receipt_entry_served_with_the_message_evidence(
+        world, qualification_id, front_end, worker, container, client, admin_headers):
+    review = reply(submit(world.bank, "GVGRTREV", {"qualification_id": qualification_id,
+                                                   "loan_amount_fen": 15_000_000, "term_months": 36}))
+    review_id = review.rows("ACCINFX")[0]["MSGNBR"]
+    decided = world.guarantee_fund.post(f"/v1/guarantee-reviews/{review_id}/decision",
+                                        json=m.SAMPLES["guarantee_decision"])
+    decision_id = decided.json()["message_id"]
+    worker.run_once()
+
+    row = delivery(container, decision_id)
+    answer = base64.b64decode(row.receipt["body_b64"])
+    assert b"RETCOD" in answer
+    item = assert_receipt_logged(container, decision_id, world.bank.id, answer, answer_format="bank_frontend",
+                                 attempt=1, code="0", authenticated_by="none", signer=None)
+    served = client.get(f"/v1/messages/{decision_id}/evidence", headers=admin_headers)  # the contract, validated
+    assert served.status_code == 200, served.text
+    [receipt] = served.json()["receipts"]
+    assert receipt == item and receipt["recipient_id"] == world.bank.id
+    assert served.json()["bundle"]["entry"]["record"]["direction"] == "inbound"
 
 
 def test_a_subsidy_decision_reaches_the_banks_front_end(world, qualification_id, front_end, worker, container,

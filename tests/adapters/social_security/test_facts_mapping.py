@@ -98,7 +98,7 @@ P0 = ("data", "persons", 0)
     (_spoil((*P0, "YAC211"), 48), "YAC211 is not a count"),
     (_spoil((*P0, "YAC214"), KeyError), "YAC214 is missing"),
     (_spoil((*P0, "AAC002"), UNKNOWN + "0"), "AAC002 is missing or malformed"),
-    (_spoil((*P0, "YAC220"), [{"YAC221": "77", "AAE041": "201903", "AAE042": "201908"}]), "YAC221"),
+    (_spoil((*P0, "YAC220"), [{"YAD101": "77", "AAE041": "201903", "AAE042": "201908"}]), "YAD101"),
     (_spoil((*P0, "YAC230"), {"AAE008": "x", "AAE010": ""}), "AAE010 must be"),
     (_spoil(("data", "persons"), {"AAC002": STOPPED}), "data.persons must be an array"),
     (_spoil(("data", "persons", 1, "AAC002"), STOPPED), "named twice"),

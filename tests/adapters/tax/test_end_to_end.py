@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import base64
 import stat
 import uuid
 
@@ -18,7 +19,7 @@ from gateway.services import keys as key_service
 from gateway.services.partners import EndpointPolicy, PartnerRegistry
 from gateway.simulators.tax import TaxBehaviour, TaxSimulator
 from gateway.storage.policy_repositories import StoredMessage
-from tests.delivery.conftest import delivery_of, first_attempt_policy
+from tests.delivery.conftest import assert_receipt_logged, delivery_of, first_attempt_policy
 from tests.support.ids import credit_code
 
 from .golden import CONCLUSION
@@ -91,6 +92,18 @@ def test_the_tax_system_receives_the_conclusion_and_its_signed_answer_is_the_rec
     assert stat.S_IMODE(key_file.stat().st_mode) == 0o600
 
 
+def test_the_signed_9120_answer_is_a_receipt_entry_of_the_log(container, kit, tax_system):
+    message_id = accept_conclusion(container)
+
+    assert worker(container, kit).run_once() == 1
+
+    answer = base64.b64decode(delivery_of(container, message_id).receipt["reply_document"])
+    assert b"9120" in answer
+    assert_receipt_logged(container, message_id, TAX_ID, answer, answer_format="tax_cfx", attempt=1,
+                          code="90000", authenticated_by="sm2-sm3",
+                          signer=tax_system.signing_key.public_key().fingerprint())
+
+
 def test_a_failed_attempt_is_retried_as_the_same_message(container, clock, kit, tax_system):
     tax_system.behaviour = TaxBehaviour(fail_times=1, fail_status=503)
     message_id = accept_conclusion(container)
@@ -109,6 +122,9 @@ def test_a_failed_attempt_is_retried_as_the_same_message(container, clock, kit, 
     assert (delivery.state, delivery.attempts) == ("delivered", 3)
     assert delivery.receipt["reply"]["Result"] == "91007"  # it had the message since try 2
     assert len(tax_system.received) == 1 and sum(tax_system.duplicates.values()) == 1
+    assert_receipt_logged(container, message_id, TAX_ID, base64.b64decode(delivery.receipt["reply_document"]),
+                          answer_format="tax_cfx", attempt=3, code="91007", authenticated_by="sm2-sm3",
+                          signer=tax_system.signing_key.public_key().fingerprint(), duplicate=True)
 
 
 def test_a_signature_the_tax_system_cannot_verify_is_a_dead_letter(container, kit, tax_system):
