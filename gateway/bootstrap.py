@@ -24,11 +24,13 @@ from .adapters_kit import AdapterKit
 from .delivery.assembly import adapter_registry
 from .delivery.registry import AdapterRegistry
 from .domain.partners import CANONICAL_FORMAT
+from .domain.personal import ClaimKeyPseudonyms
 from .exchange.credentials import DatabaseNonceStore, KeyRegistry
 from .exchange.idempotency import Idempotency
 from .exchange.message_log import MessageLog
 from .exchange.witnessing import WitnessClient
 from .keystore import GatewayKeyStore
+from .keystore.claim_secret import claim_key_secret
 from .observability.spans import NoTracing
 from .observability.tracing import Tracing, build_tracing
 from .outbound import PartnerSession
@@ -126,7 +128,7 @@ def build_container(settings: Settings, *, clock: Callable[[], datetime] = utc_n
     # carries the trace when tracing is on, and is a plain PartnerSession when it is off.
     session_factory = tracing.session_factory if tracing.enabled else PartnerSession
     engine = make_engine(settings.effective_database_url)
-    uow = SqlUnitOfWorkFactory(engine)
+    uow = SqlUnitOfWorkFactory(engine, claim_keys=ClaimKeyPseudonyms(claim_key_secret(settings)))
     spec = contract.load_spec()
     keystore = GatewayKeyStore(settings.effective_key_dir,
                                passphrase=settings.key_passphrase.encode() or None, clock=clock)

@@ -72,6 +72,9 @@ class Settings:
     # The gateway's own signing keys; empty means data_dir/keys.
     key_dir: str = ""
     key_passphrase: str = field(default="", repr=False)
+    # The HMAC key of the claim register's pseudonyms (docs/privacy.md); empty: a random one kept
+    # in <key_dir>/claim-keys.secret (0600), made on first start. Every process must share it.
+    claim_key_secret: str = field(default="", repr=False)
     signature_max_age_seconds: int = 300
     signature_max_future_seconds: int = 30
     idempotency_ttl_hours: int = 24

@@ -105,6 +105,7 @@ CURRENCY = Codec("constant 10 (CNY)", lambda _: codes.CNY, _currency)
 LOAN_TYPE = _code(codes.LOAN_TYPES, "loan type")
 GUARANTEE_OUTCOME = _code(codes.GUARANTEE_OUTCOMES, "guarantee outcome")
 SUBSIDY_OUTCOME = _code(codes.SUBSIDY_OUTCOMES, "line outcome")
+ACCOUNT_KIND = _code(codes.ACCOUNT_KINDS, "account kind")
 
 
 @dataclass(frozen=True)

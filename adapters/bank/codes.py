@@ -29,6 +29,11 @@ CNY = "10"  # CCYNBR: 10 = 人民币
 
 OK = "0"
 
+# ACCKND — the kind of account a payout line pays into (GVPAYINS PAYLINZ; people's payees,
+# gateway/policy/measures/people.payee): a bank account the claim named, or the financial
+# account of the person's social security card (社保卡金融账户). Absent on employers' lines.
+ACCOUNT_KINDS = {"1": "bank_account", "2": "social_security_card"}
+
 
 class RetCode:
     """One family of outcome: its RETCOD and its ERRMSG prefix."""

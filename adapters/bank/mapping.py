@@ -57,13 +57,18 @@ GVPAYRES — the bank's results of a payout batch → PayoutResultsPackage (as a
              · RESTXT detail (optional)                                            → lines[]
   reply (BatchStatus)
     BATINFX  YURREF · BATNBR batch_id · BATSTS state · LINTOT lines_total · STSURL status_url
-GVPAYINS — payout instructions, gateway → the paying bank (86号-6…9 payout batches)
+GVPAYINS — payout instructions, gateway → the paying bank (payout batches of 86号-6…9 and 11…15)
     PAYINSX  YURREF the payout batch id · SNDNBR HR's partner id · SNDTIM · MSRCOD measure
              · PAYYER year · BUSDIV division_code · LINCNT line_count · TOTAMT total_fen · CCYNBR
     PAYLINZ  per line: REFNBR reference (the bank's deduplication key) · DCSNBR decision_id
              · MSRCOD measure · TRSAMT amount_fen · CCYNBR · CRDCOD payee.credit_code
-             · ACCNAM payee.account_name · ACCNBR payee.account_number · BNKNAM payee.bank_name
-             · PAYNAM payee.name                                                    → lines[]
+             (employers, 86号-6…9; absent for a person) · ACCNAM payee.account_name · ACCNBR
+             payee.account_number · BNKNAM payee.bank_name · PAYNAM payee.name
+             · CLTNBR payee.citizen_id (people, 86号-11…15; absent for an employer) · ACCKND
+             payee.account_kind (1 bank_account, 2 social_security_card; people only) · ACCSRC
+             payee.account_source (CLAIM, SOCIAL_INSURANCE, APPLICATION; optional) → lines[]
+             The bank checks ACCNAM against the account, and for ACCKND 2 CLTNBR against the
+             card's holder (a mismatch is NAME_MISMATCH in GVPAYRES).
 GVSUBDEC — subsidy decision, gateway → bank (SubsidyDecision)
     SUBDECX  YURREF · SNDNBR · SNDTIM
     SUBLINZ  per line: LONREF loan_reference · OUTCOM outcome (A approved, R rejected)
@@ -76,6 +81,7 @@ from dataclasses import dataclass
 
 from . import codes
 from .blocks import (
+    ACCOUNT_KIND,
     CURRENCY,
     DATE,
     FLAG,
@@ -196,9 +202,13 @@ PAYOUT_INSTRUCTIONS = (
         Field("TOTAMT", ("total_fen",), YUAN), CCYNBR)),
     Block("PAYLINZ", ("lines", "*"), (
         Field("REFNBR", ("reference",)), Field("DCSNBR", ("decision_id",)), Field("MSRCOD", ("measure",)),
-        Field("TRSAMT", ("amount_fen",), YUAN), CCYNBR, Field("CRDCOD", ("payee", "credit_code")),
+        Field("TRSAMT", ("amount_fen",), YUAN), CCYNBR,
+        Field("CRDCOD", ("payee", "credit_code"), optional=True, meaning="employers' lines"),
         Field("ACCNAM", ("payee", "account_name")), Field("ACCNBR", ("payee", "account_number")),
-        Field("BNKNAM", ("payee", "bank_name")), Field("PAYNAM", ("payee", "name"))), always=True),
+        Field("BNKNAM", ("payee", "bank_name")), Field("PAYNAM", ("payee", "name")),
+        Field("CLTNBR", ("payee", "citizen_id"), optional=True, meaning="people's lines"),
+        Field("ACCKND", ("payee", "account_kind"), ACCOUNT_KIND, optional=True),
+        Field("ACCSRC", ("payee", "account_source"), SLUG, optional=True)), always=True),
 )
 
 PAYOUT_RESULTS = (

@@ -69,7 +69,7 @@ class CodedHrFacts:
         response = ask(self.session, hr, hr.endpoint_url, body,
                        {"Content-Type": "application/json; charset=utf-8"}, self._timeout, stream=True)
         try:
-            content = _read_capped(response)
+            content = read_capped(response)
         except requests.RequestException:
             raise Unavailable(f"HR system {hr.id} is unreachable", reason="hr_unreachable",
                               retry_after=60) from None
@@ -87,7 +87,7 @@ class CodedHrFacts:
                               f"{error}", reason="hr_answer_invalid", retry_after=60) from None
 
 
-def _read_capped(response: requests.Response) -> bytes | None:
+def read_capped(response: requests.Response) -> bytes | None:
     """The body, or None past ``MAX_ANSWER_BYTES`` (the rest is not read)."""
     chunks, size = [], 0
     try:

@@ -51,6 +51,54 @@ ERRORS: dict[str, tuple[str, int]] = {
 }
 
 
+# -- Person facts of the people measures (86号-11…15): gateway/policy/measures/people.py ---------
+#
+# One service per fact kind (serviceCode of the query); a query names the year (AAE001) and the
+# people (AAC002). Answer fields, national elements first, then this adapter's own (Y…):
+#
+#   unemployment_insurance (social insurance, 社保经办)
+#     AAC008  参保状态            "1" 参保缴费 → insured; "2" 暂停缴费, "3" 终止参保 → not insured
+#     YAC211  单位缴费月数        digits → employer_paid_months
+#     YAC212  个人缴费月数        digits → person_paid_months
+#     AAE041  本次就业缴费起始年月 yyyyMM ┐ → continuous_months (both months counted)
+#     AAE042  本次就业缴费截止年月 yyyyMM ┘   (the last month paid so far while contributing)
+#     AAE031  停保日期            yyyyMMdd | absent → stopped_on (null: still contributing)
+#     AJC093  中断就业原因        LEAVING_REASONS | absent → leaving_reason, contract_end (null)
+#     AAC028  农民工标识          "1" / "0" → rural_migrant
+#     YAC214  领取失业保险金标识   "1" / "0" → drawing_benefit
+#     YAC215  停保后再就业标识     "1" / "0" → employed_since_stop
+#     YAC220  已享受待遇          [{YAD101 BENEFITS (below), AAE041 first, AAE042 last yyyyMM}]
+#                                 → benefit_periods [{measure, first_month, last_month "yyyy-MM"}]
+#     YAC230  社保卡金融账户       {AAE008 开户银行, AAE010 银行账号, AAE009 户名} | absent
+#                                 → card_account {bank_name, account_number, account_name} | null
+#   unemployment_registration (HR, 公共就业服务)
+#     YAC301  失业登记状态        "1" 已登记 → registered; "0" 未登记, "2" 已注销, "3" 已就业 → not
+#     AAE030  登记日期            yyyyMMdd | absent → registered_on (null)
+#     YAC302  求职状态            "1" 求职中 / "0" → job_seeking
+#
+# Every code is looked up here; an unknown one refuses the whole answer (facts_answer_invalid):
+# a leaving reason this table does not know could be the one that decides eligibility.
+
+FACT_SERVICES = {"unemployment_insurance": "QRY_UI_PERSON",        # 失业保险参保缴费查询
+                 "unemployment_registration": "QRY_UNEMP_REG"}     # 失业登记查询
+
+INSURED_STATUSES = {"1": True, "2": False, "3": False}
+FLAGS = {"1": True, "0": False}
+# 中断就业原因 → (leaving_reason, contract_end) as people.py names them; one code per pair, so the
+# table reads both ways (the simulator writes the codes back).
+LEAVING_REASONS: dict[str, tuple[str, str]] = {
+    "11": ("involuntary", "expired_not_renewed"),  # 劳动合同期满终止，用人单位不续订
+    "12": ("involuntary", "ended_early"),          # 用人单位解除劳动合同（含经济性裁员）
+    "13": ("involuntary", "other"),                # 用人单位破产、关闭、撤销等终止
+    "21": ("voluntary", "ended_early"),            # 本人提出解除劳动合同
+    "22": ("voluntary", "expired_not_renewed"),    # 期满本人不愿续订
+    "23": ("voluntary", "other"),                  # 其他本人原因
+}
+LEAVING_CODE = {pair: code for code, pair in LEAVING_REASONS.items()}
+REGISTRATION_STATUSES = {"1": True, "0": False, "2": False, "3": False}
+# The system's error codes (ERRORS above) as facts failures: same codes, the facts reasons.
+FACT_ERRORS = {code: (reason.replace("hr_", "facts_", 1), retry) for code, (reason, retry) in ERRORS.items()}
+
 # ── Benefit claims taken at the insurance agency's counter (86号-11…15, claims.py) ──────────
 # The counter system names the benefit claimed with the provincial element YAD101 (待遇申领项目);
 # the codes are this adapter's table (the province's counter systems agreed them with the
@@ -63,6 +111,7 @@ BENEFITS: dict[str, str] = {
     "0203": "86号-14",  # 失业补助金
     "0204": "86号-15",  # 临时生活补助
 }
+BENEFIT_CODE = {measure: code for code, measure in BENEFITS.items()}  # the facts' periods, written back
 CLAIM_SERVICES = {"BENEFIT_CLAIM"}  # serviceCode of a claim (待遇申领)
 
 # YAE101 账户类别: where the benefit is paid.

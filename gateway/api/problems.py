@@ -23,6 +23,7 @@ from starlette.exceptions import HTTPException
 
 from .. import errors as e
 from ..contract import idiom_of
+from ..domain.personal import scrub
 
 log = logging.getLogger("govgate.problems")
 
@@ -53,12 +54,15 @@ def problem_body(status: int, reason: str, detail: str, request_id: str | None, 
         "type": f"urn:govgate:problem:{kind}",
         "title": title,
         "status": status,
-        "detail": detail,
+        "detail": scrub(detail),  # no citizen ID number in a problem, whoever raised it
         "reason": reason,
     }
     if request_id:
         body["request_id"] = request_id
     body.update({k: v for k, v in extra.items() if v is not None})
+    if isinstance(body.get("errors"), list):
+        body["errors"] = [{**e, "detail": scrub(e["detail"])} if isinstance(e, dict) and
+                          isinstance(e.get("detail"), str) else e for e in body["errors"]]
     return body
 
 
@@ -90,6 +94,7 @@ def idiom_renderer(scope, container=None):
 
 def _answer(request: ConnexionRequest, status: int, reason: str, detail: str, *, headers=None, **extra):
     """problem+json, or the same status in the operation's partner idiom."""
+    detail = scrub(detail)  # in every idiom: no citizen ID number echoed (docs/privacy.md)
     render = idiom_renderer(request.scope)
     if render is None:
         return problem_response(status, reason, detail, _request_id(request), headers=headers, **extra)

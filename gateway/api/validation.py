@@ -19,6 +19,7 @@ from connexion.validators import (
 )
 
 from .. import strict_json
+from ..domain.personal import PERSONAL_FIELDS, echo_free
 from ..errors import FieldError, InvalidInput
 from ..observability.spans import NO_TRACING, Tracer
 
@@ -67,7 +68,10 @@ def _field_errors(error) -> list[FieldError]:
             for name in error.instance
             if name not in allowed
         ]
-    return [FieldError(_pointer("/body", base), error.message[:300])]
+    message = error.message
+    if base and str(base[-1]) in PERSONAL_FIELDS:  # personal data is not echoed (docs/privacy.md)
+        message = echo_free(message, error.instance)
+    return [FieldError(_pointer("/body", base), message[:300])]
 
 
 # Content rules (the text itself cannot be stored or carried) are 422; the rest of what

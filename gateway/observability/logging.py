@@ -10,8 +10,8 @@
 in place, so calling it from the CLI and from ``create_app`` is safe). Every record passes two
 filters first: ``ContextFilter`` adds the request, partner and message ids from context
 variables (and, while a span is current, its trace and span ids), and ``Redactor`` drops
-attributes that could carry a body, a header or a secret and masks bearer tokens, admin token secrets, signature values, PEM blocks and the key passphrase
-in the message text. Request and message bodies are never logged by the gateway; the redactor
+attributes that could carry a body, a header or a secret and masks bearer tokens, admin token secrets, signature values, PEM blocks, the key passphrase
+and citizen ID numbers (``domain.personal.scrub``) in the message text. Request and message bodies are never logged by the gateway; the redactor
 is the second line of defence, not the first.
 """
 
@@ -23,6 +23,7 @@ import re
 import sys
 from datetime import UTC, datetime
 
+from ..domain.personal import scrub
 from ..settings import PREFIX, SettingsError
 from .context import message_id_var, partner_id_var
 from .tracing import current_ids
@@ -77,7 +78,7 @@ class Redactor(logging.Filter):
             text = pattern.sub(replacement, text)
         for literal in self.literals:
             text = text.replace(literal, "[redacted]")
-        return text
+        return scrub(text)  # citizen ID numbers masked (PIPL; docs/privacy.md)
 
     def filter(self, record: logging.LogRecord) -> bool:
         for name in list(vars(record)):

@@ -126,6 +126,30 @@ class CanonicalPartnerSimulator(LoopbackServer):
         answer = _json(200, {"message_id": key, "status": "accepted", "duplicate": duplicate})
         return self._signed(answer, request, verified.label, behaviour.receipt)
 
+    def answer_query(self, request: HttpRequest, answer: Callable[[dict], dict]) -> HttpResponse:
+        """A signed JSON query (HR person facts, the measures' facts): verify the gateway's
+        signature, misbehave as ``behaviour`` says (fail first, be slow), then sign ``answer``
+        of the parsed query as this system's receipt. Shared by every query simulator."""
+        try:
+            verified = self.verify(request)
+        except SignatureRejected as rejected:
+            with self._lock:
+                self.refused.append(rejected.reason)
+            return _json(401, {"error": rejected.reason})
+        behaviour = self.behaviour
+        with self._lock:
+            self.requests += 1
+            failing = behaviour.fail_times > 0
+            if failing:
+                behaviour.fail_times -= 1
+        if failing:
+            headers = {"Retry-After": behaviour.retry_after} if behaviour.retry_after else {}
+            return _json(behaviour.fail_status, {"error": "simulated failure"}, headers)
+        if behaviour.delay_seconds:
+            time.sleep(behaviour.delay_seconds)
+        return self._signed(_json(200, answer(json.loads(request.body))), request, verified.label,
+                            behaviour.receipt)
+
     def _signed(self, response: HttpResponse, request: HttpRequest, label: str,
                 mode: str) -> HttpResponse:
         if mode == "unsigned":

@@ -6,18 +6,17 @@
 
 ``facts[(kind, year)][subject]`` is what it has on record; subjects it does not know are left
 out of the answer, as a real system would. ``behaviour`` (fail, delay) applies to queries too;
-``asked`` keeps (kind, year, number of subjects) per query, for tests of bulk asking.
+``asked`` keeps (kind, year, number of subjects) per query, for tests of bulk asking. The
+signed-query handling is ``CanonicalPartnerSimulator.answer_query``, shared with HR.
 """
 
 from __future__ import annotations
 
-import json
-import time
 from collections.abc import Mapping
 from urllib.parse import urlsplit
 
-from ..signatures import HttpRequest, HttpResponse, SignatureRejected
-from .canonical_partner import CanonicalPartnerSimulator, _json
+from ..signatures import HttpRequest, HttpResponse
+from .canonical_partner import CanonicalPartnerSimulator
 
 QUERY_PATH = "/govgate/queries/facts"
 
@@ -38,27 +37,13 @@ class CanonicalFactsSimulator(CanonicalPartnerSimulator):
     def handle(self, request: HttpRequest) -> HttpResponse:
         if urlsplit(request.target_uri).path != QUERY_PATH:
             return super().handle(request)
-        try:
-            verified = self.verify(request)
-        except SignatureRejected as rejected:
-            self.refused.append(rejected.reason)
-            return _json(401, {"error": rejected.reason})
-        behaviour = self.behaviour
-        with self._lock:
-            self.requests += 1
-            failing = behaviour.fail_times > 0
-            if failing:
-                behaviour.fail_times -= 1
-        if failing:
-            return _json(behaviour.fail_status, {"error": "simulated failure"})
-        if behaviour.delay_seconds:
-            time.sleep(behaviour.delay_seconds)
-        query = json.loads(request.body)
+        return self.answer_query(request, self._answer)
+
+    def _answer(self, query: dict) -> dict:
         kind, year = query["kind"], query["year"]
         with self._lock:
             if self.keep_asked:
                 self.asked.append((kind, year, len(query["subjects"])))
             known = self.facts.get((kind, year), {})
             found = [{"subject": s, **known[s]} for s in query["subjects"] if s in known]
-        return self._signed(_json(200, {"kind": kind, "facts": found}), request, verified.label,
-                            behaviour.receipt)
+        return {"kind": kind, "facts": found}

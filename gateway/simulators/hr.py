@@ -11,12 +11,10 @@ credit code to whether premiums are in arrears. ``behaviour`` (fail, delay) appl
 
 from __future__ import annotations
 
-import json
-import time
 from urllib.parse import urlsplit
 
-from ..signatures import HttpRequest, HttpResponse, SignatureRejected
-from .canonical_partner import CanonicalPartnerSimulator, _json
+from ..signatures import HttpRequest, HttpResponse
+from .canonical_partner import CanonicalPartnerSimulator
 
 QUERY_PATH = "/govgate/queries/person-facts"
 
@@ -32,28 +30,14 @@ class CanonicalHrSimulator(CanonicalPartnerSimulator):
     def handle(self, request: HttpRequest) -> HttpResponse:
         if urlsplit(request.target_uri).path != QUERY_PATH:
             return super().handle(request)
-        try:
-            verified = self.verify(request)
-        except SignatureRejected as rejected:
-            self.refused.append(rejected.reason)
-            return _json(401, {"error": rejected.reason})
-        behaviour = self.behaviour
-        with self._lock:
-            self.requests += 1
-            failing = behaviour.fail_times > 0
-            if failing:
-                behaviour.fail_times -= 1
-        if failing:
-            return _json(behaviour.fail_status, {"error": "simulated failure"})
-        if behaviour.delay_seconds:
-            time.sleep(behaviour.delay_seconds)
-        query = json.loads(request.body)
+        return self.answer_query(request, self._answer)
+
+    def _answer(self, query: dict) -> dict:
         self.queries.append(query)
         code = query.get("enterprise_credit_code")
-        answer = {
+        return {
             "persons": [{"citizen_id": pid, "known": pid in self.facts, "groups": self.facts.get(pid, [])}
                         for pid in query["citizen_ids"]],
             "enterprise": {"credit_code": code, "premium_arrears": self.enterprises[code]}
             if code in self.enterprises else None,
         }
-        return self._signed(_json(200, answer), request, verified.label, behaviour.receipt)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime
 
@@ -106,17 +107,30 @@ class MeasureDecisionRepository:
         return [_decision(r) for r in rows]
 
 
+def _as_is(key: str) -> str:
+    return key
+
+
 class ClaimRegister:
-    def __init__(self, conn: Connection) -> None:
-        self._conn = conn
+    """The region-wide claim register. Callers name keys as the measures build them; what is
+    stored is ``stored_key(key)`` (``domain.personal.ClaimKeyPseudonyms``: citizen IDs keyed-
+    hashed), so the table alone does not reveal who claimed (docs/privacy.md)."""
+
+    def __init__(self, conn: Connection, stored_key: Callable[[str], str] = _as_is) -> None:
+        self._conn, self._stored = conn, stored_key
 
     def holder(self, group: str, key: str) -> ClaimHolder | None:
         c = t.measure_claims.c
         row = self._conn.execute(select(c.decision_id, c.measure, c.division_code, c.created_at)
-                                 .where(c.claim_group == group, c.claim_key == key)).first()
+                                 .where(c.claim_group == group, c.claim_key == self._stored(key))).first()
         return ClaimHolder(*row) if row else None
 
     def holders(self, group: str, keys: list[str]) -> dict[str, ClaimHolder]:
+        """Holders by the keys as asked (the stored pseudonyms stay inside)."""
+        named = {self._stored(key): key for key in keys}
+        return {named[stored]: holder for stored, holder in self._holders(group, list(named)).items()}
+
+    def _holders(self, group: str, keys: list[str]) -> dict[str, ClaimHolder]:
         c = t.measure_claims.c
         columns = select(c.claim_key, c.decision_id, c.measure, c.division_code, c.created_at)
         if self._conn.dialect.name == "postgresql":
@@ -134,12 +148,12 @@ class ClaimRegister:
 
     def take_many(self, rows: list[tuple]) -> None:
         if rows:
-            self._conn.execute(_ADD_CLAIM, [{"claim_group": g, "claim_key": k, "decision_id": d, "measure": m,
+            self._conn.execute(_ADD_CLAIM, [{"claim_group": g, "claim_key": self._stored(k), "decision_id": d, "measure": m,
                                              "division_code": dc, "created_at": at} for g, k, d, m, dc, at in rows])
 
     def take(self, group: str, key: str, decision_id: str, measure: str, division_code: str,
              at: datetime) -> None:
-        self._conn.execute(_ADD_CLAIM, {"claim_group": group, "claim_key": key, "decision_id": decision_id,
+        self._conn.execute(_ADD_CLAIM, {"claim_group": group, "claim_key": self._stored(key), "decision_id": decision_id,
                                         "measure": measure, "division_code": division_code,
                                         "created_at": at})
 

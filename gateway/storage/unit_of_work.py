@@ -10,6 +10,7 @@ callers turn races into their own answers); anything else is a bug and stays its
 from __future__ import annotations
 
 import logging
+from collections.abc import Callable
 from contextlib import ExitStack
 
 from sqlalchemy import Connection, Engine
@@ -47,8 +48,10 @@ def storage_unavailable(error: BaseException) -> StorageUnavailable:
 class SqlUnitOfWork:
     """``with uow:`` opens a transaction; it commits on a clean exit and rolls back on error."""
 
-    def __init__(self, engine: Engine, readonly: bool = False, writers: WriterQueue | None = None) -> None:
+    def __init__(self, engine: Engine, readonly: bool = False, writers: WriterQueue | None = None,
+                 claim_keys: Callable[[str], str] | None = None) -> None:
         self._engine = engine
+        self._claim_keys = claim_keys
         self._readonly = readonly
         self._conn: Connection | None = None
         self._writers = None if readonly else writers  # readers never wait (WAL)
@@ -95,7 +98,7 @@ class SqlUnitOfWork:
         self.subsidy_claim_lines = p.SubsidyClaimLineRepository(conn)
         self.deliveries = d.DeliveryRepository(conn)
         self.measure_decisions = m.MeasureDecisionRepository(conn)
-        self.measure_claims = m.ClaimRegister(conn)
+        self.measure_claims = m.ClaimRegister(conn, *([self._claim_keys] if self._claim_keys else []))
         self.risk_areas = m.RiskAreaRepository(conn)
         self.living_allowance_schedules = las.LivingAllowanceScheduleRepository(conn)
         self.batches = b.BatchRepository(conn)
@@ -130,10 +133,11 @@ class SqlUnitOfWork:
 
 
 class SqlUnitOfWorkFactory:
-    def __init__(self, engine: Engine) -> None:
+    def __init__(self, engine: Engine, claim_keys: Callable[[str], str] | None = None) -> None:
         self.engine = engine
         self._writers = writer_queue(engine)
+        self._claim_keys = claim_keys  # what the claim register stores for a key (pseudonyms)
 
     def __call__(self, readonly: bool = False) -> SqlUnitOfWork:
         """``readonly=True`` for units of work that only read (see storage.database)."""
-        return SqlUnitOfWork(self.engine, readonly, self._writers)
+        return SqlUnitOfWork(self.engine, readonly, self._writers, self._claim_keys)

@@ -7,9 +7,16 @@
   again on purpose (``retry_failed``), as attempt n+1 with a new reference.
 - The reference ``<decision id>#<attempt>`` is the bank's deduplication key (YURREF).
 - Results: ``paid`` settles the line; any other bank status fails it and the failed lines are
-  sent back to the HR office that instructed them (``payout_failures``) — never dropped. A
+  sent back to the partner that instructed them (``payout_failures``) — never dropped. A
   result repeated for a settled line is ``duplicate``; a contradicting one is ``conflict``
   and changes nothing.
+- People (86号-11…15): a line's payee is ``people.payee`` — citizen id, name, ``account_kind``
+  (bank_account | social_security_card), ``account_source`` — instead of a credit code. Those
+  benefits are paid from the unemployment insurance fund by the social-insurance agency
+  (失业保险经办机构), which may instruct the batch itself (role social_insurance) and keeps the
+  card accounts on file: failed people's lines also go to the division's social-insurance
+  agency when another partner (HR) instructed them, so the one who pays and can correct the
+  account follows up (docs/benefits.md, "Paying people").
 """
 
 from __future__ import annotations
@@ -27,7 +34,7 @@ from ...storage.measure_repositories import PayoutLine
 from ...storage.policy_repositories import StoredMessage
 from ..bulk.kinds import LineResult
 from ..policy.common import Outcome
-from ..policy.recipients import nearest
+from ..policy.recipients import NoRecipient, nearest
 from .comparison import covers
 from .pipeline import MeasurePipeline
 
@@ -105,6 +112,20 @@ def status(uow, payout_batch_id: str, partner_id: str) -> dict:
                               "bank_status": f.bank_status, "bank_detail": f.bank_detail} for f in lines]}
 
 
+def failure_recipients(uow, params: Mapping, failed: list[dict]) -> list[str]:
+    """The instructing partner; for failed people's lines (a payee with a citizen id) also the
+    division's social-insurance agency, which pays those benefits and keeps the card accounts."""
+    recipients = [params["hr_id"]]
+    if any("citizen_id" in (line.get("payee") or {}) for line in failed):
+        try:
+            agency = nearest(uow, Role.SOCIAL_INSURANCE, params["division_code"], "/division_code").id
+        except NoRecipient:
+            agency = None
+        if agency is not None and agency not in recipients:
+            recipients.append(agency)
+    return recipients
+
+
 class PayoutResults:
     """The bank's results of a payout batch, one NDJSON line per reference."""
 
@@ -154,13 +175,14 @@ class PayoutResults:
                                    "bank_status": body["status"], "bank_detail": body.get("detail")})
                 results.append(LineResult(line.seq, outcome, {"line": line.seq, "reference": body["reference"],
                                                               "outcome": outcome, "detail": detail}))
-            if failed:  # back to the HR office that instructed them, for follow-up
+            if failed:  # back to the partner that instructed them (and for people, the payer)
                 message_id = f"{batch.id}.failed.{lines[0].seq}"
                 uow.messages.add(StoredMessage(message_id, FAILURES, batch.partner_id,
                                                batch.params["division_code"], batch.params["payout_batch_id"],
                                                {"payout_batch_id": batch.params["payout_batch_id"],
                                                 "results_batch_id": batch.id, "lines": failed}, now))
-                uow.deliveries.schedule(message_id, batch.params["hr_id"], now)
+                for recipient in failure_recipients(uow, batch.params, failed):
+                    uow.deliveries.schedule(message_id, recipient, now)
             return results
 
         return commit
