@@ -34,7 +34,7 @@ from typing import Any
 
 from ...domain.identifiers import validate_citizen_id, validate_division_code
 from .employers import MissingFact, require
-from .model import ClaimKey, FactNeed, Subject
+from .model import ClaimKey, Decision, FactNeed, Outcome, Subject
 
 INSURANCE = FactNeed("social_insurance", "unemployment_insurance")
 REGISTRATION = FactNeed("hr", "unemployment_registration")
@@ -149,3 +149,20 @@ def used(facts, *needs: FactNeed) -> dict:
     """``facts_used`` of a decision: each kind's record and the partner that gave it."""
     return {n.kind: {**dict(facts.get(n.kind)), "source": facts.sources.get(n.kind)}
             for n in needs if facts.get(n.kind) is not None}
+
+
+def monthly_grant(code: str, subject: Subject, insurance: Mapping, rules, rule_set, used: dict,
+                  **detail) -> Decision:
+    """An eligible decision of ``rules.months`` × the division's monthly amount, from the claim
+    month (86号-14, 86号-15): its own per-stop key, and the months in the shared register."""
+    stopped_on = day(insurance, INSURANCE.kind, "stopped_on").isoformat()
+    monthly = rules.monthly.for_division(subject.division_code)
+    detail = {**detail, "months": rules.months, "monthly_fen": monthly, "stopped_on": stopped_on,
+              "first_month": month_of(subject.policy_date),
+              "person_paid_months": insurance["person_paid_months"]}
+    keys = (ClaimKey(f"{code}/spell", f"{subject.key}/{stopped_on}"),
+            *month_keys(subject.key, subject.policy_date, rules.months))
+    account = payee(subject, insurance)
+    return Decision(code, subject.key, Outcome.ELIGIBLE if account else Outcome.NO_ACCOUNT,
+                    rules.months * monthly, rule_set.version, used, claim_keys=keys, detail=detail,
+                    payee=account)

@@ -26,7 +26,7 @@ from dataclasses import dataclass
 from ..findings import Finding
 from . import people
 from .employers import MissingFact
-from .model import ClaimKey, Decision, Facts, Measure, Outcome, Subject
+from .model import Decision, Facts, Measure, Outcome, Subject
 from .unemployment_subsidy import unemployed_since
 
 CODE = "86号-15"
@@ -64,17 +64,7 @@ def decide(subject: Subject, facts: Facts, rule_set) -> Decision:
         reasons = [missing.finding(CODE)]
     if reasons:
         return Decision(CODE, subject.key, Outcome.REFUSED, 0, rule_set.version, used, tuple(reasons))
-    stopped_on = people.day(insurance, KIND, "stopped_on").isoformat()
-    monthly = rules.monthly.for_division(subject.division_code)
-    detail = {"months": rules.months, "monthly_fen": monthly, "stopped_on": stopped_on,
-              "first_month": people.month_of(subject.policy_date),
-              "person_paid_months": insurance["person_paid_months"]}
-    keys = (ClaimKey(f"{CODE}/spell", f"{subject.key}/{stopped_on}"),
-            *people.month_keys(subject.key, subject.policy_date, rules.months))
-    account = people.payee(subject, insurance)
-    return Decision(CODE, subject.key, Outcome.ELIGIBLE if account else Outcome.NO_ACCOUNT,
-                    rules.months * monthly, rule_set.version, used, claim_keys=keys, detail=detail,
-                    payee=account)
+    return people.monthly_grant(CODE, subject, insurance, rules, rule_set, used)
 
 
 def _check(insurance, hr, rules: Rules) -> list[Finding]:

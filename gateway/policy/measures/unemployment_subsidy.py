@@ -28,7 +28,7 @@ from ..findings import Finding
 from . import people
 from . import unemployment_benefit as benefit
 from .employers import MissingFact
-from .model import ClaimKey, Decision, Facts, Measure, Outcome, Subject
+from .model import Decision, Facts, Measure, Outcome, Subject
 
 CODE = "86号-14"
 KIND = "unemployment_insurance"
@@ -87,18 +87,8 @@ def decide(subject: Subject, facts: Facts, rule_set) -> Decision:
         reasons, group = [missing.finding(CODE)], None
     if reasons:
         return Decision(CODE, subject.key, Outcome.REFUSED, 0, rule_set.version, used, tuple(reasons))
-    insurance = facts.get(people.INSURANCE.kind)
-    stopped_on = people.day(insurance, KIND, "stopped_on").isoformat()
-    monthly = rules.monthly.for_division(subject.division_code)
-    detail = {"group": group, "months": rules.months, "monthly_fen": monthly, "stopped_on": stopped_on,
-              "first_month": people.month_of(subject.policy_date),
-              "person_paid_months": insurance["person_paid_months"]}
-    keys = (ClaimKey(f"{CODE}/spell", f"{subject.key}/{stopped_on}"),
-            *people.month_keys(subject.key, subject.policy_date, rules.months))
-    account = people.payee(subject, insurance)
-    return Decision(CODE, subject.key, Outcome.ELIGIBLE if account else Outcome.NO_ACCOUNT,
-                    rules.months * monthly, rule_set.version, used, claim_keys=keys, detail=detail,
-                    payee=account)
+    return people.monthly_grant(CODE, subject, facts.get(people.INSURANCE.kind), rules, rule_set, used,
+                                group=group)
 
 
 def _check(subject: Subject, facts: Facts, rules: Rules) -> tuple[list[Finding], str | None]:
