@@ -29,8 +29,10 @@ import random
 import statistics
 import sys
 import tempfile
+import threading
 import time
 import uuid
+from collections import Counter
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -109,8 +111,11 @@ def fresh_container(database_url: str, data_dir: Path):
     return container
 
 
-def writer(database_url: str, data_dir: str, first: int, count: int, barrier, results) -> None:
-    """Append records first..first+count-1, one transaction each; report (id, commit time)."""
+def writer(database_url: str, data_dir: str, first: int, count: int, barrier, results,
+           synchronous_commit: str | None = None) -> None:
+    """Append records first..first+count-1, one transaction each; report (id, commit time).
+    ``synchronous_commit``: PostgreSQL's setting for these transactions (SET LOCAL), to measure
+    what the commit's WAL flush costs; the gateway itself never changes it."""
     container = _container(database_url, Path(data_dir))
     records = [record(n, START) for n in range(first, first + count)]
     done = []
@@ -119,6 +124,8 @@ def writer(database_url: str, data_dir: str, first: int, count: int, barrier, re
     try:
         for one in records:
             with container.uow() as uow:
+                if synchronous_commit:
+                    uow.connection.exec_driver_sql(f"SET LOCAL synchronous_commit = {synchronous_commit}")
                 appended = container.message_log.append(uow, one)
             done.append((appended.entry_id, time.monotonic()))  # CLOCK_MONOTONIC: one clock per host
     finally:
@@ -142,22 +149,65 @@ def integrator(database_url: str, data_dir: str, stop, results) -> None:
     results.put(batches)
 
 
-def append_run(database_url: str, data_dir: Path, writers: int, appends: int) -> dict:
+class WaitSampler:
+    """What the bench database's backends are doing, sampled every 5 ms from pg_stat_activity:
+    (wait event type, wait event, statement) -> share of samples. "CPU" = running, not waiting."""
+
+    def __init__(self, database_url: str | None) -> None:
+        self._url, self.counts = database_url, Counter()
+        self._stop, self._thread = threading.Event(), None
+
+    def __enter__(self) -> WaitSampler:
+        if self._url and self._url.startswith("postgresql"):
+            self._thread = threading.Thread(target=self._sample, daemon=True)
+            self._thread.start()
+        return self
+
+    def _sample(self) -> None:
+        server, name = self._url.rsplit("/", 1)
+        engine = create_engine(_engine_url(server + "/postgres"))
+        query = text("SELECT coalesce(wait_event_type, 'CPU'), coalesce(wait_event, '-'), state, "
+                     "left(query, 24) FROM pg_stat_activity WHERE datname = :db AND pid <> pg_backend_pid()")
+        with engine.connect().execution_options(isolation_level="AUTOCOMMIT") as conn:
+            while not self._stop.wait(0.005):
+                for kind, event, state, statement in conn.execute(query, {"db": name}):
+                    if state == "active":
+                        self.counts[(kind, event, statement.split(" (")[0])] += 1
+                    else:
+                        self.counts[("Client", "idle in transaction" if state.startswith("idle in")
+                                     else "idle (between transactions)", "")] += 1
+        engine.dispose()
+
+    def __exit__(self, *exc) -> None:
+        self._stop.set()
+        if self._thread is not None:
+            self._thread.join()
+
+    def lines(self, top: int = 8) -> list[str]:
+        total = sum(self.counts.values()) or 1
+        return [f"    {n / total:6.1%}  {kind}/{event}  {statement}" for (kind, event, statement), n
+                in self.counts.most_common(top)]
+
+
+def append_run(database_url: str, data_dir: Path, writers: int, appends: int,
+               synchronous_commit: str | None = None, waits: WaitSampler | None = None) -> dict:
     spawn = multiprocessing.get_context("spawn")
     fresh_container(database_url, data_dir).close()
     barrier, results, batches_out, stop = (spawn.Barrier(writers + 1), spawn.Queue(), spawn.Queue(),
                                            spawn.Event())
     share = appends // writers
     processes = [spawn.Process(target=writer, args=(database_url, str(data_dir), 10**7 * (w + 1), share,
-                                                    barrier, results)) for w in range(writers)]
+                                                    barrier, results, synchronous_commit))
+                 for w in range(writers)]
     integrating = spawn.Process(target=integrator, args=(database_url, str(data_dir), stop, batches_out))
     integrating.start()
     for process in processes:
         process.start()
     barrier.wait()  # the writers have built their records; time the appends only
-    began = time.perf_counter()
-    outcomes = [results.get() for _ in processes]
-    took = time.perf_counter() - began
+    with waits or WaitSampler(None):
+        began = time.perf_counter()
+        outcomes = [results.get() for _ in processes]
+        took = time.perf_counter() - began
     for process in processes:
         process.join()
     stop.set()
@@ -267,15 +317,24 @@ def proof_at_scale(data_dir: Path, size: int, samples: int = 200) -> None:
           f"consistency {old:,}->{size:,}: {len(consistency)} hashes in {took * 1e3:.2f} ms")
 
 
-def bench(label: str, make_url, appends: int, entries: int, writer_counts=(1, 4, 8)) -> None:
+def bench(label: str, make_url, appends: int, entries: int, writer_counts=(1, 4, 8), *,
+          synchronous_commit: str | None = None, show_waits: bool = False) -> None:
     with tempfile.TemporaryDirectory() as scratch:
         base = Path(scratch)
         for writers in writer_counts:
+            load = os.getloadavg()[0]
             with make_url(base / f"appends-{writers}") as url:
-                run = append_run(url, base / f"appends-{writers}", writers, appends)
-            print(f"{label:<11} append, {writers} writer(s): {run['rate']:7,.0f} entries/s, "
+                waits = WaitSampler(url if show_waits else None)
+                run = append_run(url, base / f"appends-{writers}", writers, appends, synchronous_commit, waits)
+            setting = f" (synchronous_commit={synchronous_commit})" if synchronous_commit else ""
+            print(f"{label:<11} append, {writers} writer(s){setting}: {run['rate']:7,.0f} entries/s, "
                   f"{run['cpu_us']:5,.0f} µs writer CPU/append; integration delay p50 {run['p50'] * 1e3:4.0f} ms, "
-                  f"p99 {run['p99'] * 1e3:5.0f} ms, max {run['max'] * 1e3:5.0f} ms ({run['batches']} batches)")
+                  f"p99 {run['p99'] * 1e3:5.0f} ms, max {run['max'] * 1e3:5.0f} ms ({run['batches']} batches); "
+                  f"load {load:.1f} -> {os.getloadavg()[0]:.1f}")
+            for line in waits.lines():
+                print(line)
+        if entries <= 0:
+            return
         with make_url(base / "verify") as url:
             filled, took, cpu, sealed = verify_time(url, base / "verify", entries)
         print(f"{label:<11} verify {entries:,} entries + {sealed:,} checkpoints + their nodes: {took:.1f} s "
@@ -304,13 +363,19 @@ def main(argv: list[str]) -> None:
     parser.add_argument("--only", choices=["sqlite", "pg", "proofs"], default=None)
     parser.add_argument("--writers", type=int, nargs="*", default=[1, 4, 8],
                         help="writer process counts to measure (none: verify only)")
+    parser.add_argument("--synchronous-commit", choices=["off", "local", "on"], default=None,
+                        help="PostgreSQL: SET LOCAL synchronous_commit in the writers' transactions "
+                             "(to measure the commit flush; the gateway keeps the server's setting)")
+    parser.add_argument("--waits", action="store_true",
+                        help="PostgreSQL: sample what the backends wait on during the appends")
     args = parser.parse_args(argv)
     print(f"load: {os.getloadavg()[0]:.1f} (1 min) on {os.cpu_count()} CPUs; batches of <= {BATCH} "
           f"every {INTERVAL_MS} ms; ~1 KB bodies; one transaction per append")
     if args.only in (None, "sqlite"):
         bench("SQLite", SqliteFile, args.appends, args.entries, args.writers)
     if args.only in (None, "pg") and not args.no_pg and reachable(args.pg):
-        bench("PostgreSQL", lambda _dir: ThrowawayPostgres(args.pg), args.appends, args.entries, args.writers)
+        bench("PostgreSQL", lambda _dir: ThrowawayPostgres(args.pg), args.appends, args.entries, args.writers,
+              synchronous_commit=args.synchronous_commit, show_waits=args.waits)
     if args.only in (None, "proofs") and args.proof_size:
         with tempfile.TemporaryDirectory() as scratch:
             proof_at_scale(Path(scratch), args.proof_size)

@@ -77,6 +77,18 @@ def record_leaf_hash(record: MessageRecord) -> bytes:
     return leaf_hash(leaf_data(record))
 
 
+def well_formed_leaf_hash(record: MessageRecord) -> bytes:
+    """``record_leaf_hash`` of a record ``record_problems`` passed: every member already has its
+    type, so only the component maps' keys decide whether the C encoder's bytes are JCS."""
+    obj = leaf_object(record)
+    if "".join(obj["covered_components"]).isascii() and "".join(obj["response_components"]).isascii():
+        try:
+            return leaf_hash(_FAST.encode(obj).encode("utf-8"))
+        except UnicodeEncodeError:
+            pass  # a lone surrogate: canonical_json says so
+    return leaf_hash(canonical_json(obj))
+
+
 def checked_leaf_hash(record: MessageRecord) -> bytes:
     """The leaf hash of a record about to be logged; raises MalformedEvidence if it is not one
     the log may hold (the shape of §3, and a body matching its Content-Digest)."""
@@ -85,7 +97,7 @@ def checked_leaf_hash(record: MessageRecord) -> bytes:
         problems.append("body does not match content_digest")
     if problems:
         raise MalformedEvidence("; ".join(problems))
-    return record_leaf_hash(record)
+    return well_formed_leaf_hash(record)
 
 
 @dataclass(frozen=True)

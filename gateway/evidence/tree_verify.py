@@ -17,7 +17,7 @@ from dataclasses import dataclass
 from gateway.evidence.canonical import MalformedEvidence
 from gateway.evidence.chain import record_problems
 from gateway.evidence.digests import content_digest_matches
-from gateway.evidence.leaf import StoredEntry, record_leaf_hash
+from gateway.evidence.leaf import StoredEntry, well_formed_leaf_hash
 from gateway.evidence.merkle import CompactRange
 from gateway.evidence.note import Checkpoint, Note, Verifier, signature_holds
 
@@ -158,7 +158,7 @@ def _entry_failure(entry: StoredEntry, index: int) -> TreeFinding | None:
     if digest is not None and not content_digest_matches(digest, entry.record.body):
         return TreeFinding("content_digest_mismatch", index, "the stored body does not match its Content-Digest")
     try:
-        recomputed = record_leaf_hash(entry.record)
+        recomputed = well_formed_leaf_hash(entry.record)
     except MalformedEvidence as exc:
         return TreeFinding("malformed_entry", index, exc.detail)
     if recomputed != entry.leaf_hash:

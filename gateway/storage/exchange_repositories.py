@@ -249,9 +249,8 @@ class MessageLogRepository:
                                       .order_by(n.idx).limit(batch)).all()
             if not rows:
                 return
-            for row in rows:
-                yield row.idx, bytes(row.hash)
-            after = rows[-1].idx
+            yield from ((row[0], bytes(row[1])) for row in rows)
+            after = rows[-1][0]
 
     def add_checkpoint(self, size: int, root: bytes, signed_note: str, signed_at: datetime) -> None:
         self._conn.execute(insert(t.log_checkpoints).values(size=size, root=root, note=signed_note,

@@ -10,7 +10,8 @@ from evidence_factory import Parties, inbound_record
 
 from gateway.evidence.canonical import canonical_json
 from gateway.evidence.chain import _record_problems, hash_object, record_problems
-from gateway.evidence.leaf import LEAF_FORMAT, leaf_data, leaf_object
+from gateway.evidence.leaf import LEAF_FORMAT, leaf_data, leaf_object, record_leaf_hash, well_formed_leaf_hash
+from gateway.evidence.merkle import leaf_hash
 
 
 @pytest.fixture(scope="module")
@@ -50,3 +51,11 @@ def test_the_leaf_object_is_the_v1_hash_object_without_seq(parties, change):
     expected["format"] = LEAF_FORMAT
     assert leaf_object(record) == expected
     assert leaf_data(record) == canonical_json(expected)  # the C encoder's bytes are JCS here too
+    assert well_formed_leaf_hash(record) == leaf_hash(canonical_json(expected))
+
+
+@pytest.mark.parametrize("components", [{"ä": "a non-ASCII key"}, {"\U0001f600": "x", "\uffff": "y"}])
+def test_non_ascii_component_keys_take_the_general_encoder(parties, components):
+    record = replace(inbound_record(parties, 1), response_components=components)
+    obj = leaf_object(record)
+    assert well_formed_leaf_hash(record) == leaf_hash(canonical_json(obj)) == record_leaf_hash(record)
