@@ -25,6 +25,7 @@ from . import measure_repositories as m
 from . import partner_repositories as r
 from . import policy_repositories as p
 from .database import WriterQueue, writer_queue
+from .registry_cache import RegistryCache
 
 log = logging.getLogger("govgate.storage")
 
@@ -46,8 +47,10 @@ def storage_unavailable(error: BaseException) -> StorageUnavailable:
 class SqlUnitOfWork:
     """``with uow:`` opens a transaction; it commits on a clean exit and rolls back on error."""
 
-    def __init__(self, engine: Engine, readonly: bool = False, writers: WriterQueue | None = None) -> None:
+    def __init__(self, engine: Engine, readonly: bool = False, writers: WriterQueue | None = None,
+                 registry: RegistryCache | None = None) -> None:
         self._engine = engine
+        self._registry = registry if readonly else None  # a writer may read its own changes
         self._readonly = readonly
         self._conn: Connection | None = None
         self._writers = None if readonly else writers  # readers never wait (WAL)
@@ -80,9 +83,10 @@ class SqlUnitOfWork:
             self._conn = self._conn.execution_options(**options)
         self._transaction = self._conn.begin()
         conn = self._conn
-        self.partners = r.PartnerRepository(conn)
-        self.keys = r.KeyRepository(conn)
-        self.grants = r.GrantRepository(conn)
+        cached = self._registry.reads(conn) if self._registry is not None else None
+        self.partners = r.PartnerRepository(conn, cached)
+        self.keys = r.KeyRepository(conn, cached)
+        self.grants = r.GrantRepository(conn, cached)
         self.tokens = a.AdminTokenRepository(conn)
         self.audit = a.AuditRepository(conn)
         self.rate_windows = a.RateWindowRepository(conn)
@@ -131,7 +135,8 @@ class SqlUnitOfWorkFactory:
     def __init__(self, engine: Engine) -> None:
         self.engine = engine
         self._writers = writer_queue(engine)
+        self.registry = RegistryCache()  # this process's, for read-only units (registry_cache)
 
     def __call__(self, readonly: bool = False) -> SqlUnitOfWork:
         """``readonly=True`` for units of work that only read (see storage.database)."""
-        return SqlUnitOfWork(self.engine, readonly, self._writers)
+        return SqlUnitOfWork(self.engine, readonly, self._writers, self.registry)
