@@ -133,6 +133,9 @@ def run(world: World, count: int, rounds: int, profile: Path | None = None) -> l
                     best[layer] = seconds / count
         if profile is not None:  # one more round under cProfile, for pstats (not in the figures)
             import cProfile
+            import pstats
+
+            from sqlalchemy import Engine, event
 
             # cProfile sees only the thread that enables it: profile the layers where they run.
             profiler = cProfile.Profile()
@@ -141,15 +144,22 @@ def run(world: World, count: int, rounds: int, profile: Path | None = None) -> l
             for (owner, name), original in zip(stages, originals):
                 setattr(owner, name, functools.wraps(original)(
                     lambda *args, _original=original, **kwargs: profiler.runcall(_original, *args, **kwargs)))
+            statements = []
+            count_statement = lambda *args: statements.append(1)
+            event.listen(Engine, "before_cursor_execute", count_statement)
             try:
                 for headers in [signed_headers(signer) for _ in range(count)]:
                     response = client.post("/v1/loan-qualifications", headers=headers, content=LOAN)
                     if response.status_code != 201:
                         raise SystemExit(f"{response.status_code} {response.text[:300]}")
             finally:
+                event.remove(Engine, "before_cursor_execute", count_statement)
                 for (owner, name), original in zip(stages, originals):
                     setattr(owner, name, original)
             profiler.dump_stats(profile)
+            calls = sum(stat[1] for stat in pstats.Stats(profiler).stats.values())
+            best["statements per request (count)"] = len(statements) / count / 1e3
+            best["Python calls in admission + handler + receipt (count)"] = calls / count / 1e3
         return list(best.items())
     finally:
         hr.stop()
@@ -166,6 +176,9 @@ def report(label: str, rows: list[tuple[str, float]]) -> None:
             print(f"{indent}{name:<44}{figures[name] * 1e3:>8.3f} ms")
     layers = sum(figures.get(n, 0.0) for n in ("validation", "admission", "handler", "receipt"))
     print(f"{'rest (framework, hand-offs, test client)':<44}{(figures['total'] - layers) * 1e3:>8.3f} ms")
+    for name, value in figures.items():
+        if name.endswith("(count)"):
+            print(f"{name[:-8]:<44}{value * 1e3:>8.1f}")
 
 
 def main(argv: list[str]) -> None:
