@@ -12,11 +12,13 @@ the **registry generation** it read it at:
                                     the registry reads from the cache of that generation, or
                                     reads the rows and keeps them for it
 
-**The revocation bound is zero**: a key revocation, partner suspension, role, grant or token
-change committed before a request's read transaction begins is seen by that request, in every
-process, exactly as without the cache — the request's own read of the generation sees the
-bump, and the cache of the older generation is dropped (tests/integration/test_registry_cache.py
-checks it across two processes). Validity in time (a key's ``not_after``, a grant's
+**The revocation bound is zero** by default: a key revocation, partner suspension, role, grant
+or token change committed before a request's read transaction begins is seen by that request,
+in every process, exactly as without the cache — the request's own read of the generation sees
+the bump, and the cache of the older generation is dropped (tests/exchange/test_registry_cache.py
+checks it across two processes). ``GOVGATE_REGISTRY_GENERATION_TRUST_MS=N`` lets a process trust
+the generation it read for N ms (at most 5,000) and skip the read meanwhile: the bound is then
+N ms, and the same tests check that the other process refuses within it. Validity in time (a key's ``not_after``, a grant's
 ``expires_at``) is still judged against the clock on every request: the cache holds rows, not
 decisions.
 
@@ -29,6 +31,7 @@ from __future__ import annotations
 
 import copy
 import threading
+import time
 from collections.abc import Callable
 from typing import Any, TypeVar
 
@@ -53,14 +56,22 @@ class RegistryCache:
 
     MAX_ENTRIES = 10_000
 
-    def __init__(self) -> None:
+    def __init__(self, trust_seconds: float = 0.0) -> None:
         self._lock = threading.Lock()
         self._generation = -1
         self._entries: dict[Any, Any] = {}
+        self._trust = trust_seconds  # 0: read the generation in every unit of work
+        self._read_at = float("-inf")
 
     def reads(self, conn: Connection) -> CachedReads:
         """The cached reads of one read-only unit of work on ``conn``."""
         return CachedReads(self, conn)
+
+    def _trusted(self) -> dict[Any, Any] | None:
+        """The current entries if the generation was read less than ``trust_seconds`` ago."""
+        if self._trust and time.monotonic() - self._read_at < self._trust:
+            return self._entries
+        return None
 
     def _entries_for(self, generation: int | None) -> dict[Any, Any]:
         with self._lock:
@@ -69,6 +80,7 @@ class RegistryCache:
             if generation > self._generation or len(self._entries) >= self.MAX_ENTRIES:
                 self._generation, self._entries = generation, {}
             if generation == self._generation:
+                self._read_at = time.monotonic()
                 return self._entries
             return {}  # this transaction reads an older generation than the cache holds
 
@@ -83,6 +95,8 @@ class CachedReads:
     def get(self, key: Any, load: Callable[[], T]) -> T:
         """``load()``'s answer, from the cache of this transaction's generation when it has it.
         Callers get their own copy: a cached object is never handed out to be changed."""
+        if self._entries is None:
+            self._entries = self._cache._trusted()
         if self._entries is None:
             self._entries = self._cache._entries_for(self._conn.execute(_READ).scalar())
         try:

@@ -132,10 +132,11 @@ class SqlUnitOfWork:
 
 
 class SqlUnitOfWorkFactory:
-    def __init__(self, engine: Engine) -> None:
+    def __init__(self, engine: Engine, *, registry_trust_seconds: float = 0.0) -> None:
         self.engine = engine
         self._writers = writer_queue(engine)
-        self.registry = RegistryCache()  # this process's, for read-only units (registry_cache)
+        # this process's, for read-only units (registry_cache)
+        self.registry = RegistryCache(trust_seconds=registry_trust_seconds)
 
     def __call__(self, readonly: bool = False) -> SqlUnitOfWork:
         """``readonly=True`` for units of work that only read (see storage.database)."""

@@ -4,6 +4,7 @@
                                   partner suspended, roles changed, grant removed or added, token
                                   revoked) decides the very next request the other process
                                   admits, though that process had the old rows cached
+    trusting the generation N ms  the other process refuses once N ms have passed
     one process                   the cache is used (no registry statement on a warm request but
                                   the generation read); a rolled-back change is never remembered;
                                   a reader of an older generation keeps nothing
@@ -14,6 +15,7 @@ from __future__ import annotations
 import json
 import subprocess
 import sys
+import time
 from pathlib import Path
 
 import pytest
@@ -30,9 +32,10 @@ LOANS = "/v1/loan-qualifications"
 class OtherGateway:
     """tests/support/other_gateway.py in a child process: its own app, its own cache."""
 
-    def __init__(self, settings) -> None:
+    def __init__(self, settings, trust_ms: int = 0) -> None:
         self.process = subprocess.Popen(
-            [sys.executable, "-m", "tests.support.other_gateway", settings.database_url, str(settings.data_dir)],
+            [sys.executable, "-m", "tests.support.other_gateway", settings.database_url, str(settings.data_dir),
+             str(trust_ms)],
             cwd=ROOT, stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True)
         assert json.loads(self.process.stdout.readline()) == {"ready": True}
 
@@ -104,6 +107,23 @@ def test_grants_and_roles_decide_the_next_request_in_the_other_process(client, a
     changed = client.patch(f"/v1/admin/partners/{bank.id}", headers=admin_headers, json={"roles": ["tax"]})
     assert changed.status_code == 200, changed.text
     assert other.send("POST", LOANS, bank, {}) == (403, "role_not_permitted")
+
+
+def test_with_a_trusted_generation_revocation_takes_effect_within_the_bound(client, admin_headers, settings,
+                                                                          container):
+    trust_ms = 400
+    other = OtherGateway(settings, trust_ms)
+    try:
+        partner = register_signed_partner(client, admin_headers, 1)
+        assert other.send("GET", "/v1/whoami", partner) == (200, None)
+        revoked = client.post(f"/v1/admin/partners/{partner.id}/keys/{partner.key.keyid}/revoke",
+                              headers=admin_headers, json={"reason": "compromised"})
+        assert revoked.status_code == 200, revoked.text
+        other.send("GET", "/v1/whoami", partner)  # within the bound: either answer is allowed
+        time.sleep(trust_ms / 1000)
+        assert other.send("GET", "/v1/whoami", partner) == (401, "key_revoked")
+    finally:
+        other.close()
 
 
 def test_a_revoked_token_is_refused_by_the_other_process(client, admin_headers, container, other):

@@ -1,6 +1,6 @@
 """A second gateway process on the same database, driven line by line from a test.
 
-    python -m tests.support.other_gateway DATABASE_URL DATA_DIR
+    python -m tests.support.other_gateway DATABASE_URL DATA_DIR [REGISTRY_GENERATION_TRUST_MS]
 
 It builds its own app (its own container, so its own registry cache) and, for each JSON line
 on stdin — ``{"method", "path", "json", "key_pem", "keyid", "headers"}`` — sends the request
@@ -21,9 +21,9 @@ from gateway.signatures import SigningKey
 from .signing import SignedPartner
 
 
-def main(database_url: str, data_dir: str) -> None:
+def main(database_url: str, data_dir: str, trust_ms: str = "0") -> None:
     settings = Settings(data_dir=Path(data_dir), database_url=database_url, allow_loopback_http=True,
-                        admin_rate_limit=1000)
+                        admin_rate_limit=1000, registry_generation_trust_ms=int(trust_ms))
     client = create_app(settings).test_client()
     print(json.dumps({"ready": True}), flush=True)
     for line in sys.stdin:
@@ -42,4 +42,4 @@ def main(database_url: str, data_dir: str) -> None:
 
 
 if __name__ == "__main__":
-    main(*sys.argv[1:3])
+    main(*sys.argv[1:4])
