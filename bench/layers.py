@@ -24,6 +24,11 @@ measured by wrapping, in this process only, the functions that are that layer:
 ``GET /v1/gateway-keys`` row shows the framework and the client alone), so ``total`` minus the
 layers above is the framework: starlette/connexion middleware, routing, Flask, the thread
 hand-offs. Best of ``--rounds`` rounds (the machine is shared; noise only adds). Figures only.
+
+``--profile FILE`` runs one more round with cProfile enabled inside admission, the handler and the
+receipt (cProfile sees only the thread that enables it) and writes its stats to FILE; that round
+also prints two figures the machine's load cannot move: **statements per request** (every
+statement SQLAlchemy sends, BEGIN included) and **Python calls** inside those three layers.
 """
 
 from __future__ import annotations
