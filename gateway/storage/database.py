@@ -4,13 +4,11 @@ from __future__ import annotations
 
 import os
 import threading
-import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
 from sqlalchemy import Engine, create_engine, event
-from sqlalchemy import exc as sa_exc
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 
@@ -32,37 +30,7 @@ def make_engine(url: str, *, pool_size: int = 5) -> Engine:
     if url.startswith("postgresql://"):
         # psycopg 3 is the driver we ship; plain postgresql:// would ask for psycopg2.
         url = "postgresql+psycopg://" + url[len("postgresql://") :]
-    engine = create_engine(url, pool_size=pool_size, max_overflow=10)
-    event.listen(engine, "checkin", _note_checkin)
-    event.listen(engine, "checkout", _idle_pinger(engine.dialect))
-    return engine
-
-
-# A pooled PostgreSQL connection may be dead (the server restarted, an idle timeout, a failover):
-# it is checked with a round trip before use — but only if it has sat idle in the pool for
-# PING_AFTER_IDLE seconds. Under load a connection comes back within milliseconds, and SQLAlchemy's
-# ``pool_pre_ping`` would spend a round trip on each of the five units of work of a signed message.
-# A connection that died within its last second of use fails its statement instead: the unit of
-# work answers 503 storage_unavailable (retryable), and the pool drops every connection older than
-# that failure, so one request per process at most sees it.
-PING_AFTER_IDLE = 1.0
-
-
-def _note_checkin(_dbapi_connection, record) -> None:
-    if record is not None:
-        record.info["govgate_idle_since"] = time.monotonic()
-
-
-def _idle_pinger(dialect):
-    def ping_if_idle(dbapi_connection, record, _proxy) -> None:
-        idle_since = record.info.get("govgate_idle_since")
-        if idle_since is not None and time.monotonic() - idle_since < PING_AFTER_IDLE:
-            return
-        try:
-            dialect.do_ping(dbapi_connection)  # what pool_pre_ping runs (autocommit kept as it was)
-        except Exception as error:  # the pool replaces it with a fresh connection
-            raise sa_exc.DisconnectionError() from error
-    return ping_if_idle
+    return create_engine(url, pool_size=pool_size, max_overflow=10, pool_pre_ping=True)
 
 
 def upsert_insert(dialect: str):
