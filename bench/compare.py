@@ -37,10 +37,10 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 import fanout
+import stack  # before log: bench/log.py drops bench/ from sys.path
 from load import Target, command_name, cpu_seconds, drive, peak_rss_kib, switches_between, voluntary_switches
 from log import ThrowawayPostgres, reachable
 from sqlalchemy import create_engine, text
-from stack import World, forwarder
 
 from tests.support.samples import APPLICANT, individual_loan
 
@@ -99,7 +99,7 @@ def measure_leg(name: str, server, hr, target: Target, args, backends=None) -> d
             "hr_peak_rss_mib": round((peak_rss_kib(hr.process.pid) or 0) / 1024, 1)}
 
 
-def gateway_legs(label: str, world: World, hr, args, results: dict, backends=None) -> None:
+def gateway_legs(label: str, world: stack.World, hr, args, results: dict, backends=None) -> None:
     keyid, pem = world.keys["bank"]
     gateway = world.gateway(args.gateway_workers or args.workers)
     try:
@@ -170,10 +170,10 @@ def main(argv: list[str]) -> None:
                      "legs": {}, "fanout": {}}
     with tempfile.TemporaryDirectory() as scratch:
         base = Path(scratch)
-        world = World.prepare(f"sqlite:///{base}/govgate.db", base, args.log_level)
+        world = stack.World.prepare(f"sqlite:///{base}/govgate.db", base, args.log_level)
         hr = world.partner_server("hr", "--facts", f"{APPLICANT}=college_graduate")
         try:
-            bare = forwarder(f"http://127.0.0.1:{hr.port}/bare/loan-qualifications", args.workers, base)
+            bare = stack.forwarder(f"http://127.0.0.1:{hr.port}/bare/loan-qualifications", args.workers, base)
             try:
                 target = Target("127.0.0.1", bare.port, "/v1/loan-qualifications", LOAN,
                                 world.keys["bank"][1].read_bytes(), world.keys["bank"][0], 200)
@@ -185,7 +185,7 @@ def main(argv: list[str]) -> None:
             hr.stop()
     if not args.no_pg and reachable(args.pg):
         with tempfile.TemporaryDirectory() as scratch, ThrowawayPostgres(args.pg) as url:
-            world = World.prepare(url, Path(scratch), args.log_level)
+            world = stack.World.prepare(url, Path(scratch), args.log_level)
             hr = world.partner_server("hr", "--facts", f"{APPLICANT}=college_graduate")
             backends = PostgresBackends(args.pg, url.rsplit("/", 1)[1])
             try:

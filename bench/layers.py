@@ -1,6 +1,6 @@
 """Where the CPU of one signed loan qualification goes, layer by layer, in the real app.
 
-    .venv/bin/python bench/layers.py [--requests 60] [--rounds 5] [--pg URL]
+    .venv/bin/python bench/layers.py [--requests 60] [--rounds 5] [--pg URL] [--profile FILE]
 
 Prepares a world as bench/compare.py does (the CLI, four partners, the HR simulator in its own
 process), builds the app in this process and sends signed ``POST /v1/loan-qualifications``
@@ -24,6 +24,11 @@ measured by wrapping, in this process only, the functions that are that layer:
 ``GET /v1/gateway-keys`` row shows the framework and the client alone), so ``total`` minus the
 layers above is the framework: starlette/connexion middleware, routing, Flask, the thread
 hand-offs. Best of ``--rounds`` rounds (the machine is shared; noise only adds). Figures only.
+
+``--profile FILE`` runs one more round with cProfile enabled inside admission, the handler and the
+receipt (cProfile sees only the thread that enables it) and writes its stats to FILE; that round
+also prints two figures the machine's load cannot move: **statements per request** (every
+statement SQLAlchemy sends, BEGIN included) and **Python calls** inside those three layers.
 """
 
 from __future__ import annotations
@@ -100,7 +105,7 @@ def signed_headers(signer: RequestSigner) -> dict:
     return fields | dict(signed.headers())
 
 
-def run(world: World, count: int, rounds: int) -> list[tuple[str, float]]:
+def run(world: World, count: int, rounds: int, profile: Path | None = None) -> list[tuple[str, float]]:
     hr = world.partner_server("hr", "--facts", f"{APPLICANT}=college_graduate")
     try:
         settings = Settings.from_env({k: v for k, v in world.env.items() if k.startswith("GOVGATE_")})
@@ -131,6 +136,35 @@ def run(world: World, count: int, rounds: int) -> list[tuple[str, float]]:
                 best["total"] = total
                 for layer, seconds in spent.items():
                     best[layer] = seconds / count
+        if profile is not None:  # one more round under cProfile, for pstats (not in the figures)
+            import cProfile
+            import pstats
+
+            from sqlalchemy import Engine, event
+
+            # cProfile sees only the thread that enables it: profile the layers where they run.
+            profiler = cProfile.Profile()
+            stages = [(SignedExchange, "admit"), (SignedExchange, "finish"), (loans, "decide")]
+            originals = [getattr(owner, name) for owner, name in stages]
+            for (owner, name), original in zip(stages, originals):
+                setattr(owner, name, functools.wraps(original)(
+                    lambda *args, _original=original, **kwargs: profiler.runcall(_original, *args, **kwargs)))
+            statements = []
+            count_statement = lambda *args: statements.append(1)
+            event.listen(Engine, "before_cursor_execute", count_statement)
+            try:
+                for headers in [signed_headers(signer) for _ in range(count)]:
+                    response = client.post("/v1/loan-qualifications", headers=headers, content=LOAN)
+                    if response.status_code != 201:
+                        raise SystemExit(f"{response.status_code} {response.text[:300]}")
+            finally:
+                event.remove(Engine, "before_cursor_execute", count_statement)
+                for (owner, name), original in zip(stages, originals):
+                    setattr(owner, name, original)
+            profiler.dump_stats(profile)
+            calls = sum(stat[1] for stat in pstats.Stats(profiler).stats.values())
+            best["statements per request (count)"] = len(statements) / count / 1e3
+            best["Python calls in admission + handler + receipt (count)"] = calls / count / 1e3
         return list(best.items())
     finally:
         hr.stop()
@@ -147,6 +181,9 @@ def report(label: str, rows: list[tuple[str, float]]) -> None:
             print(f"{indent}{name:<44}{figures[name] * 1e3:>8.3f} ms")
     layers = sum(figures.get(n, 0.0) for n in ("validation", "admission", "handler", "receipt"))
     print(f"{'rest (framework, hand-offs, test client)':<44}{(figures['total'] - layers) * 1e3:>8.3f} ms")
+    for name, value in figures.items():
+        if name.endswith("(count)"):
+            print(f"{name[:-8]:<44}{value * 1e3:>8.1f}")
 
 
 def main(argv: list[str]) -> None:
@@ -154,14 +191,17 @@ def main(argv: list[str]) -> None:
     parser.add_argument("--requests", type=int, default=60, help="per round")
     parser.add_argument("--rounds", type=int, default=5)
     parser.add_argument("--pg", default=None, help="also on a throwaway PostgreSQL database there")
+    parser.add_argument("--profile", type=Path, default=None,
+                        help="write cProfile stats of one more round here (SQLite; FILE.pg for PostgreSQL)")
     args = parser.parse_args(argv)
     instrument()
     with tempfile.TemporaryDirectory() as scratch:
         world = World.prepare(f"sqlite:///{scratch}/govgate.db", Path(scratch), "WARNING")
-        report("SQLite", run(world, args.requests, args.rounds))
+        report("SQLite", run(world, args.requests, args.rounds, args.profile))
     if args.pg and reachable(args.pg):
         with tempfile.TemporaryDirectory() as scratch, ThrowawayPostgres(args.pg) as url:
-            report("PostgreSQL", run(World.prepare(url, Path(scratch), "WARNING"), args.requests, args.rounds))
+            profile = args.profile.with_suffix(".pg") if args.profile else None
+            report("PostgreSQL", run(World.prepare(url, Path(scratch), "WARNING"), args.requests, args.rounds, profile))
 
 
 if __name__ == "__main__":

@@ -128,7 +128,8 @@ def build_container(settings: Settings, *, clock: Callable[[], datetime] = utc_n
     # carries the trace when tracing is on, and is a plain PartnerSession when it is off.
     session_factory = tracing.session_factory if tracing.enabled else PartnerSession
     engine = make_engine(settings.effective_database_url)
-    uow = SqlUnitOfWorkFactory(engine, claim_keys=ClaimKeyPseudonyms(claim_key_secret(settings)))
+    uow = SqlUnitOfWorkFactory(engine, claim_keys=ClaimKeyPseudonyms(claim_key_secret(settings)),
+                               registry_trust_seconds=settings.registry_generation_trust_ms / 1000)
     spec = contract.load_spec()
     keystore = GatewayKeyStore(settings.effective_key_dir,
                                passphrase=settings.key_passphrase.encode() or None, clock=clock)

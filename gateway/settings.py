@@ -90,6 +90,10 @@ class Settings:
     log_origin: str = ""
     # Upper bound of a request's `Prefer: wait=N` for its inclusion proof.
     log_max_wait_seconds: int = 10
+    # How long a process may trust the registry generation it last read (storage/registry_cache):
+    # 0 (the default) reads it in every unit of work, so a revoked key, suspended partner or
+    # removed grant is refused at once everywhere; N ms saves that read and bounds revocation by N.
+    registry_generation_trust_ms: int = 0
     # Witnesses (C2SP tlog-witness), comma-separated "<submission URL> <verifier key>" pairs, and
     # how many of them must cosign before a checkpoint counts as published (0: none needed).
     log_witnesses: str = ""
@@ -225,6 +229,8 @@ class Settings:
         if self.log_batch_ms < 1 or self.log_max_wait_seconds > 60:
             raise SettingsError(f"{PREFIX}LOG_BATCH_MS must be at least 1 and "
                                 f"{PREFIX}LOG_MAX_WAIT_SECONDS at most 60")
+        if not 0 <= self.registry_generation_trust_ms <= 5000:
+            raise SettingsError(f"{PREFIX}REGISTRY_GENERATION_TRUST_MS must be 0 to 5000")
         if self.log_witness_quorum > len(self.witness_list):
             raise SettingsError(f"{PREFIX}LOG_WITNESS_QUORUM is more than the witnesses configured")
         if self.console_idle_timeout_seconds < 60 or self.console_session_max_seconds < 60:

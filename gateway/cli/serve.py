@@ -126,4 +126,8 @@ def serve(session: CliSession, host, port, workers, run_migrations) -> None:
         http="gateway.api.http_server:HttpProtocolFromEnvironment",
         log_level=settings.log_level.lower(),
         access_log=False,  # the gateway logs each request itself, as JSON with its ids
+        # A worker still importing the app cannot answer the supervisor's ping; on a loaded host
+        # (load 20-30 on 2 cores) that took over uvicorn's 5 s, and every worker was killed and
+        # restarted in a loop without ever serving.
+        timeout_worker_healthcheck=30,
     )

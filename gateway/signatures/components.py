@@ -10,12 +10,13 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
-from functools import cached_property
+from functools import lru_cache
 from typing import Any
 from urllib.parse import urlsplit
 
 import http_sf
 
+from gateway.signatures import sf_write
 from gateway.signatures.message import HttpRequest, HttpResponse
 from gateway.signatures.structured import serialise_member
 
@@ -74,9 +75,9 @@ class ComponentId:
     def as_sf(self) -> tuple[str, dict[str, Any]]:
         return self.name, dict(self.params)
 
-    @cached_property
+    @property
     def serialised(self) -> str:
-        return http_sf.ser([self.as_sf()])
+        return _serialised(self)  # a handful of identifiers, each serialised once per process
 
     def serialise(self) -> str:
         return self.serialised
@@ -94,10 +95,18 @@ class SignatureBase:
         return self.text.encode("ascii")
 
 
+@lru_cache(maxsize=512)
+def _serialised(component: ComponentId) -> str:
+    return http_sf.ser([component.as_sf()])
+
+
 def serialise_signature_params(
     components: Sequence[ComponentId], params: Mapping[str, Any]
 ) -> str:
-    return http_sf.ser([([c.as_sf() for c in components], dict(params))])
+    try:
+        return f"({' '.join(c.serialised for c in components)}){sf_write.parameters(params)}"
+    except sf_write.Unsupported:
+        return http_sf.ser([([c.as_sf() for c in components], dict(params))])
 
 
 def build_signature_base(

@@ -13,6 +13,7 @@ from collections.abc import Callable
 
 import http_sf
 
+from gateway.signatures import sf_write
 from gateway.signatures.errors import Rejection, SignatureRejected
 from gateway.signatures.structured import parse_dictionary
 
@@ -26,7 +27,14 @@ def content_digest(body: bytes, alg: str = "sha-256") -> str:
     """The Content-Digest field value for ``body``, e.g. ``sha-256=:X48E…=:``."""
     if alg not in DIGEST_ALGORITHMS:
         raise ValueError(f"unsupported digest algorithm {alg!r}")
-    return http_sf.ser({alg: DIGEST_ALGORITHMS[alg](body)})
+    return _ser({alg: DIGEST_ALGORITHMS[alg](body)})
+
+
+def _ser(members: dict[str, bytes]) -> str:
+    try:
+        return sf_write.dictionary_bytes(members)
+    except sf_write.Unsupported:
+        return http_sf.ser(members)
 
 
 def verify_content_digest(header_value: str | None, body: bytes) -> str:
@@ -50,7 +58,7 @@ def verify_content_digest(header_value: str | None, body: bytes) -> str:
         checked[alg] = value
     if not checked:
         raise SignatureRejected(Rejection.CONTENT_DIGEST_UNSUPPORTED)
-    return http_sf.ser(checked)
+    return _ser(checked)
 
 
 _HASHES: dict[str, Callable] = {"sha-256": hashlib.sha256, "sha-512": hashlib.sha512}
@@ -101,4 +109,4 @@ class DigestWriter:
         self._hash.update(chunk)
 
     def value(self) -> str:
-        return http_sf.ser({self.alg: self._hash.digest()})
+        return _ser({self.alg: self._hash.digest()})

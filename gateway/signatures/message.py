@@ -27,16 +27,22 @@ class Headers:
         self._lines: list[tuple[str, str]] = [
             (str(name), str(value)) for name, value in pairs
         ]
+        self._by_name: dict[str, list[str]] | None = None  # lower-case name → values, on demand
 
     def get_all(self, name: str) -> list[str]:
-        wanted = name.lower()
-        return [value for key, value in self._lines if key.lower() == wanted]
+        if self._by_name is None:  # built once per message, not once per lookup
+            self._by_name = {}
+            for key, value in self._lines:
+                self._by_name.setdefault(key.lower(), []).append(value)
+        return list(self._by_name.get(name.lower(), ()))
 
     def get(self, name: str, default: str | None = None) -> str | None:
         """All field lines of ``name`` joined as RFC 9421 §2.1 requires, or ``default``."""
         values = self.get_all(name)
         if not values:
             return default
+        if len(values) == 1 and "\n" not in values[0]:  # the usual field: one line, no obs-fold
+            return values[0].strip(" \t")
         return ", ".join(_OBS_FOLD.sub(" ", value).strip(" \t") for value in values)
 
     def __contains__(self, name: object) -> bool:
@@ -44,6 +50,7 @@ class Headers:
 
     def add(self, name: str, value: str) -> None:
         self._lines.append((name, value))
+        self._by_name = None
 
     def set(self, name: str, value: str) -> None:
         self.remove(name)
@@ -54,6 +61,7 @@ class Headers:
         self._lines = [
             (key, value) for key, value in self._lines if key.lower() != wanted
         ]
+        self._by_name = None
 
     def items(self) -> list[tuple[str, str]]:
         return list(self._lines)

@@ -14,6 +14,7 @@ from typing import Any
 
 import http_sf
 
+from gateway.signatures import sf_write
 from gateway.signatures.components import (
     ComponentId,
     ComponentUnavailable,
@@ -194,12 +195,18 @@ def sign_components(
     except ComponentUnavailable as exc:
         raise ValueError(f"cannot sign: {exc}") from exc
     signature = key.sign(base.encode())
-    members = [c.as_sf() for c in components]
+    try:  # the Signature-Input member is the @signature-params value under the label
+        signature_input = f"{sf_write.key(label)}={base.params_value}"
+        signature_field = sf_write.dictionary_bytes({label: signature})
+    except sf_write.Unsupported:
+        members = [c.as_sf() for c in components]
+        signature_input = http_sf.ser({label: (members, params)})
+        signature_field = http_sf.ser({label: signature})
     return SignatureFields(
         label=label,
         content_digest=digest,
-        signature_input=http_sf.ser({label: (members, params)}),
-        signature=http_sf.ser({label: signature}),
+        signature_input=signature_input,
+        signature=signature_field,
         signature_base=base.text,
         created=params.get("created"),
         nonce=params.get("nonce"),

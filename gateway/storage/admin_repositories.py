@@ -11,6 +11,7 @@ from sqlalchemy import Connection, delete, func, insert, select, update
 from ..domain.admin import AdminRole, AdminToken, AuditEvent, Outcome
 from . import tables as t
 from .database import upsert_insert
+from .registry_cache import bump
 
 
 def _token(row: Any) -> AdminToken:
@@ -32,6 +33,7 @@ class AdminTokenRepository:
         self._conn = conn
 
     def add(self, token: AdminToken) -> None:
+        bump(self._conn)  # the registry generation (registry_cache): every token change
         self._conn.execute(
             insert(t.admin_tokens).values(
                 id=token.id,
@@ -55,6 +57,7 @@ class AdminTokenRepository:
         return _token(row) if row else None
 
     def revoke(self, token_id: str, at: datetime) -> None:
+        bump(self._conn)
         self._conn.execute(
             update(t.admin_tokens).where(t.admin_tokens.c.id == token_id).values(revoked_at=at)
         )

@@ -1,6 +1,9 @@
 """Repositories of the partner registry: partners, their keys, their access rights.
 
-They translate between table rows and domain dataclasses; no business rules here.
+They translate between table rows and domain dataclasses; no business rules here. Every write
+bumps the registry generation in its transaction; in a read-only unit of work the reads every
+signed request makes (key with partner status, partner, grants, recipients by division) are
+served from the process's cache of the current generation (``registry_cache``).
 """
 
 from __future__ import annotations
@@ -11,6 +14,7 @@ from sqlalchemy import Connection, and_, bindparam, delete, func, insert, or_, s
 
 from ..domain.partners import Grant, KeyStatus, Partner, PartnerStatus, Role, SigningKey
 from . import tables as t
+from .registry_cache import CachedReads, bump
 
 
 def _partner(row: Any) -> Partner:
@@ -57,18 +61,27 @@ _KEY_WITH_PARTNER_STATUS = (
 _GRANTS_OF = select(t.grants).where(t.grants.c.partner_id == bindparam("partner_id")).order_by(t.grants.c.id)
 
 
+def _read(cached: CachedReads | None, key, load):
+    return load() if cached is None else cached.get(key, load)
+
+
 class PartnerRepository:
-    def __init__(self, conn: Connection) -> None:
-        self._conn = conn
+    def __init__(self, conn: Connection, cached: CachedReads | None = None) -> None:
+        self._conn, self._cached = conn, cached
 
     def get(self, partner_id: str) -> Partner | None:
+        return _read(self._cached, ("partner", partner_id), lambda: self._get(partner_id))
+
+    def _get(self, partner_id: str) -> Partner | None:
         row = self._conn.execute(_PARTNER, {"partner_id": partner_id}).first()
         return _partner(row) if row else None
 
     def add(self, partner: Partner) -> None:
+        bump(self._conn)
         self._conn.execute(insert(t.partners).values(**_partner_values(partner)))
 
     def save(self, partner: Partner) -> None:
+        bump(self._conn)
         values = _partner_values(partner)
         del values["id"], values["created_at"]
         self._conn.execute(update(t.partners).where(t.partners.c.id == partner.id).values(**values))
@@ -107,8 +120,10 @@ class PartnerRepository:
 
     def active_in(self, role: str, division_codes: list[str]) -> list[Partner]:
         """Active partners with ``role`` registered for any of ``division_codes``."""
-        rows = self._conn.execute(_ACTIVE_IN, {"codes": division_codes})
-        return [p for p in map(_partner, rows) if Role(role) in p.roles]
+        def load():
+            rows = self._conn.execute(_ACTIVE_IN, {"codes": division_codes})
+            return [p for p in map(_partner, rows) if Role(role) in p.roles]
+        return _read(self._cached, ("active_in", role, tuple(division_codes)), load)
 
 
 def _key(row: Any) -> SigningKey:
@@ -130,8 +145,8 @@ def _key(row: Any) -> SigningKey:
 
 
 class KeyRepository:
-    def __init__(self, conn: Connection) -> None:
-        self._conn = conn
+    def __init__(self, conn: Connection, cached: CachedReads | None = None) -> None:
+        self._conn, self._cached = conn, cached
 
     def get(self, keyid: str) -> SigningKey | None:
         row = self._conn.execute(select(t.partner_keys).where(t.partner_keys.c.keyid == keyid)).first()
@@ -140,12 +155,15 @@ class KeyRepository:
     def get_with_partner_status(self, keyid: str) -> tuple[SigningKey, PartnerStatus | None] | None:
         """The key and its partner's current status in one statement: the signature verifier
         asks for both on every signed request."""
-        row = self._conn.execute(_KEY_WITH_PARTNER_STATUS, {"keyid": keyid}).first()
-        if row is None:
-            return None
-        return _key(row), PartnerStatus(row.partner_status) if row.partner_status else None
+        def load():
+            row = self._conn.execute(_KEY_WITH_PARTNER_STATUS, {"keyid": keyid}).first()
+            if row is None:
+                return None
+            return _key(row), PartnerStatus(row.partner_status) if row.partner_status else None
+        return _read(self._cached, ("key", keyid), load)
 
     def add(self, key: SigningKey) -> None:
+        bump(self._conn)
         self._conn.execute(
             insert(t.partner_keys).values(
                 keyid=key.keyid,
@@ -165,6 +183,7 @@ class KeyRepository:
         )
 
     def save(self, key: SigningKey) -> None:
+        bump(self._conn)
         self._conn.execute(
             update(t.partner_keys)
             .where(t.partner_keys.c.keyid == key.keyid)
@@ -228,10 +247,11 @@ def _grant(row: Any) -> Grant:
 
 
 class GrantRepository:
-    def __init__(self, conn: Connection) -> None:
-        self._conn = conn
+    def __init__(self, conn: Connection, cached: CachedReads | None = None) -> None:
+        self._conn, self._cached = conn, cached
 
     def add(self, grant: Grant) -> Grant:
+        bump(self._conn)
         result = self._conn.execute(
             insert(t.grants)
             .values(
@@ -259,6 +279,7 @@ class GrantRepository:
         return _grant(row) if row else None
 
     def remove(self, grant_id: int) -> None:
+        bump(self._conn)
         self._conn.execute(delete(t.grants).where(t.grants.c.id == grant_id))
 
     def list(
@@ -279,4 +300,5 @@ class GrantRepository:
         return [_grant(r) for r in self._conn.execute(query)]
 
     def for_partner(self, partner_id: str) -> list[Grant]:
-        return [_grant(r) for r in self._conn.execute(_GRANTS_OF, {"partner_id": partner_id})]
+        return _read(self._cached, ("grants", partner_id),
+                     lambda: [_grant(r) for r in self._conn.execute(_GRANTS_OF, {"partner_id": partner_id})])

@@ -487,3 +487,13 @@ console_sessions = Table(
     Column("last_seen_at", UTCDateTime, nullable=False),
     Column("expires_at", UTCDateTime, nullable=False, index=True),
 )
+
+# The registry's generation (storage/registry_cache.py): one row, bumped in the transaction of
+# every change to partners, their keys, grants or admin tokens. Each gateway process caches what
+# it read of them under the generation it read; a request that sees another number reads afresh.
+registry_generation = Table(
+    "registry_generation",
+    metadata,
+    Column("id", SmallInteger, primary_key=True, autoincrement=False),
+    Column("generation", BigInteger, nullable=False),
+)

@@ -27,6 +27,7 @@ from . import measure_repositories as m
 from . import partner_repositories as r
 from . import policy_repositories as p
 from .database import WriterQueue, writer_queue
+from .registry_cache import RegistryCache
 
 log = logging.getLogger("govgate.storage")
 
@@ -49,9 +50,10 @@ class SqlUnitOfWork:
     """``with uow:`` opens a transaction; it commits on a clean exit and rolls back on error."""
 
     def __init__(self, engine: Engine, readonly: bool = False, writers: WriterQueue | None = None,
-                 claim_keys: Callable[[str], str] | None = None) -> None:
+                 claim_keys: Callable[[str], str] | None = None, registry: RegistryCache | None = None) -> None:
         self._engine = engine
         self._claim_keys = claim_keys
+        self._registry = registry if readonly else None  # a writer may read its own changes
         self._readonly = readonly
         self._conn: Connection | None = None
         self._writers = None if readonly else writers  # readers never wait (WAL)
@@ -84,9 +86,10 @@ class SqlUnitOfWork:
             self._conn = self._conn.execution_options(**options)
         self._transaction = self._conn.begin()
         conn = self._conn
-        self.partners = r.PartnerRepository(conn)
-        self.keys = r.KeyRepository(conn)
-        self.grants = r.GrantRepository(conn)
+        cached = self._registry.reads(conn) if self._registry is not None else None
+        self.partners = r.PartnerRepository(conn, cached)
+        self.keys = r.KeyRepository(conn, cached)
+        self.grants = r.GrantRepository(conn, cached)
         self.tokens = a.AdminTokenRepository(conn)
         self.audit = a.AuditRepository(conn)
         self.rate_windows = a.RateWindowRepository(conn)
@@ -133,11 +136,14 @@ class SqlUnitOfWork:
 
 
 class SqlUnitOfWorkFactory:
-    def __init__(self, engine: Engine, claim_keys: Callable[[str], str] | None = None) -> None:
+    def __init__(self, engine: Engine, claim_keys: Callable[[str], str] | None = None, *,
+                 registry_trust_seconds: float = 0.0) -> None:
         self.engine = engine
         self._writers = writer_queue(engine)
         self._claim_keys = claim_keys  # what the claim register stores for a key (pseudonyms)
+        # this process's, for read-only units (registry_cache)
+        self.registry = RegistryCache(trust_seconds=registry_trust_seconds)
 
     def __call__(self, readonly: bool = False) -> SqlUnitOfWork:
         """``readonly=True`` for units of work that only read (see storage.database)."""
-        return SqlUnitOfWork(self.engine, readonly, self._writers, self._claim_keys)
+        return SqlUnitOfWork(self.engine, readonly, self._writers, self._claim_keys, self.registry)
