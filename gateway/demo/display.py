@@ -80,7 +80,7 @@ class PlainDisplay:
     def starting(self, base_url: str, data_dir: str, tax_format: str) -> None:
         self._print(f"govgate demo: gateway on {base_url}/v1, data in {data_dir}")
         self._print(f"partners: hr, tax ({tax_format}), finance, bank, guarantee_fund, social_insurance, "
-                    "web_hall, mobile_app - "
+                    "web_hall, mobile_app, certificate_registry - "
                     "registered through the admin API")
 
     def begin(self, outcomes: list[StepOutcome]) -> None:

@@ -1,5 +1,11 @@
-"""The demo's people measures (86号-12, 86号-14, 86号-15): one claim each, by the web hall and
-the mobile app, decided on social insurance's and HR's records.
+"""The demo's people measures (86号-11…15): one claim each, by the web hall and the mobile app,
+decided on social insurance's, HR's and the certificate registry's records.
+
+- 86号-11 技能提升补贴: 赵敏, an insured employee, claims on the mobile app for her level-4
+  (中级) certificate, which the gateway checks with the certificate registry: 1,500 CNY.
+- 86号-13 一次性生活补助: 刘军, a rural migrant worker whose contract of 26 months expired and
+  was not renewed: the amount of the operators' schedule (registered first, with its source)
+  for 24-35 months of work.
 
 - 86号-12 失业保险金: 张伟, laid off after 40 months paid, claims on the web hall before
   registering as unemployed (先申领后登记): eligible for 12 months (失业保险条例 第17条), the
@@ -22,7 +28,7 @@ from ..simulators.facts import CanonicalFactsSimulator
 from ..simulators.hr import CanonicalHrSimulator
 
 YEAR = 2022  # the claims' year: the year the facts are asked for
-INSURANCE, REGISTRATION = "unemployment_insurance", "unemployment_registration"
+INSURANCE, REGISTRATION, CERTIFICATES = "unemployment_insurance", "unemployment_registration", "certificates"
 CARD_BANK = "内蒙古农村信用社通辽分社"
 
 
@@ -53,16 +59,37 @@ CLAIMANTS = [
      _person(13, "王强", employer_paid_months=8, person_paid_months=8, stopped_on="2022-01-31",
              rural_migrant=True, contract_end="expired_not_renewed"),
      {"registered": True, "registered_on": "2022-02-08", "job_seeking": True}),
+    (14, "赵敏", "skill_upgrade_subsidy", "mobile_app", "2022-03-25",
+     _person(14, "赵敏", insured=True, employer_paid_months=50, person_paid_months=50, stopped_on=None,
+             leaving_reason=None, contract_end=None), None),
+    (15, "刘军", "migrant_living_allowance", "web_hall", "2022-03-28",
+     _person(15, "刘军", employer_paid_months=26, person_paid_months=26, continuous_months=26,
+             stopped_on="2022-02-28", rural_migrant=True, contract_end="expired_not_renewed"), None),
 ]
+# 赵敏's certificate (86号-11): as she names it, and as the registry has it on record.
+CERTIFICATE = {"number": "S2022150500012345", "occupation_code": "6-29-03-01", "level": 4}
+REGISTRY = {CERTIFICATE["number"]: {**CERTIFICATE, "issued_on": "2022-02-18", "status": "valid"}}
+# 86号-13's amounts by length of work: operators' reference data (the seed gives none).
+SCHEDULE = {"division_code": "150500", "valid_from": "2022-01-01",
+            "source": "演示数据: 通辽市一次性生活补助标准 (示例, 非正式文件)",
+            "bands": [{"min_months": 12, "max_months": 23, "amount_fen": 150_000},
+                      {"min_months": 24, "max_months": 35, "amount_fen": 300_000},
+                      {"min_months": 36, "max_months": None, "amount_fen": 450_000}]}
 EXPECTED = {  # measure → (outcome, months): what the rules must decide for the claimant
     "unemployment_benefit": ("eligible", 12),
     "unemployment_subsidy": ("eligible", 6),
     "temporary_living_allowance": ("eligible", 3),
+    "skill_upgrade_subsidy": ("eligible", None),  # a one-off amount: no months
+    "migrant_living_allowance": ("eligible", None),
 }
 
 
 def insurance_facts() -> dict:
     return {(INSURANCE, YEAR): {citizen_id(n): record for n, *_, record, _ in CLAIMANTS}}
+
+
+def certificate_facts() -> dict:
+    return {(CERTIFICATES, YEAR): {citizen_id(14): {"certificates": list(REGISTRY.values())}}}
 
 
 def registration_facts() -> dict:
@@ -86,8 +113,9 @@ class HrSimulator(CanonicalHrSimulator):
 
 
 def _claim(n: int, name: str, claimed_on: str) -> dict:
-    return {"person": {"citizen_id": citizen_id(n), "name": name, "division_code": "150502"},
-            "claimed_on": claimed_on}
+    claim = {"person": {"citizen_id": citizen_id(n), "name": name, "division_code": "150502"},
+             "claimed_on": claimed_on}
+    return {**claim, "certificate": CERTIFICATE} if n == 14 else claim
 
 
 def _months(measure: str, decision: dict) -> int:
@@ -97,6 +125,7 @@ def _months(measure: str, decision: dict) -> int:
 
 def people_claims(ctx) -> str:
     from .story import StoryBroken
+    ctx.world.admin.post("/v1/admin/living-allowance-schedules", SCHEDULE)  # 86号-13's amounts
     done, parts = [], []
     for n, name, measure, role, claimed_on, _, _ in CLAIMANTS:
         result = ctx.post(role, f"/v1/measures/{measure}/applications", _claim(n, name, claimed_on),
@@ -109,7 +138,8 @@ def people_claims(ctx) -> str:
         done.append({"measure": decision["measure"], "channel_role": role, "decision_id": decision["id"],
                      "outcome": decision["outcome"], "months": got[1], "amount_fen": decision["amount_fen"],
                      "registration_due": (decision.get("detail") or {}).get("registration_due")})
-        parts.append(f"{decision['measure']} {name} {got[1]} months {decision['amount_fen'] / 100:,.2f} CNY")
+        months = f" {got[1]} months" if got[1] else ""
+        parts.append(f"{decision['measure']} {name}{months} {decision['amount_fen'] / 100:,.2f} CNY")
     ctx.facts["people"] = {"claims": done}
     return "; ".join(parts) + " (each decision signed)"
 

@@ -237,8 +237,8 @@ STORY = (
          employer_story.comparison_run),
     Step("payout", "HR → payout batch to the bank; the bank's results, one account closed",
          employer_story.payout_batch),
-    Step("people", "web hall and mobile app → claims 86号-12, 86号-14, 86号-15 (facts from social "
-         "insurance and HR)", people_story.people_claims),
+    Step("people", "web hall and mobile app → claims 86号-11…15 (facts from social "
+         "insurance, HR and the certificate registry)", people_story.people_claims),
     Step("people_again", "mobile app → 86号-12 again for the same person: the first decision answers",
          people_story.claimed_again),
 )

@@ -69,6 +69,7 @@ ROLES = (
     PartnerRole("social_insurance", "通辽市社会保险事业服务中心", (), 6),
     PartnerRole("web_hall", "内蒙古人社网上服务大厅", ("measures",), 7),  # 86号-12…15 claims
     PartnerRole("mobile_app", "内蒙古人社移动端", ("measures",), 8),
+    PartnerRole("certificate_registry", "内蒙古自治区职业技能鉴定指导中心", (), 9),  # 86号-11
 )
 
 # What the HR system has on record for the story's borrower (86号-16's borrower groups).
@@ -146,7 +147,7 @@ def write_private_key(directory: Path, role: str, key: SigningKey) -> Path:
 
 
 class DemoWorld:
-    """The five partner systems of one division, started and registered."""
+    """The partner systems of one division, started and registered."""
 
     def __init__(self, gateway, admin: AdminApi) -> None:
         self.gateway = gateway
@@ -184,9 +185,11 @@ class DemoWorld:
         if spec.role == "hr":  # 86号-16's borrower groups and 86号-12…15's registrations
             return people_story.HrSimulator(spec.partner_id, key, jwks, facts=HR_FACTS, clock=clock,
                                             registrations=people_story.registration_facts())
-        if spec.role in ("tax", "social_insurance"):  # they answer the measures' fact queries
-            facts = (employer_story.tax_facts() if spec.role == "tax" else
-                     {**employer_story.social_insurance_facts(), **people_story.insurance_facts()})
+        if spec.role in ("tax", "social_insurance", "certificate_registry"):  # the measures' facts
+            facts = {"tax": employer_story.tax_facts,
+                     "social_insurance": lambda: {**employer_story.social_insurance_facts(),
+                                                  **people_story.insurance_facts()},
+                     "certificate_registry": people_story.certificate_facts}[spec.role]()
             return CanonicalFactsSimulator(spec.partner_id, key, jwks, facts=facts, clock=clock)
         # The finance system answers its first delivery with 500: the story's retried delivery.
         behaviour = Behaviour(fail_times=1, fail_status=500) if spec.role == "finance" else None

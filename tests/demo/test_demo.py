@@ -95,24 +95,27 @@ def test_the_evidence_log_verifies_with_its_checkpoints(played):
 def test_the_partners_private_keys_are_left_for_the_cli_client(played):
     _, data_dir, _ = played
     keys = sorted((data_dir / "demo-keys").iterdir())
-    assert [k.name for k in keys] == ["bank.pem", "finance.pem", "guarantee_fund.pem",
+    assert [k.name for k in keys] == ["bank.pem", "certificate_registry.pem", "finance.pem", "guarantee_fund.pem",
                                       "hr.pem", "mobile_app.pem", "social_insurance.pem", "tax.pem",
                                       "web_hall.pem"]
     assert {k.stat().st_mode & 0o777 for k in keys} == {0o600}
 
 
 def test_one_people_claim_per_measure_and_the_second_claim_answered_by_the_first(played):
-    """86号-12, 14, 15 claimed through the web hall and the mobile app; the summary reads them back."""
+    """86号-11…15 claimed through the web hall and the mobile app; the summary reads them back."""
     people = played[0]["checks"]["people"]
     by_measure = {c["measure"]: c for c in people["claims"]}
     assert {m: (c["outcome"], c["months"]) for m, c in by_measure.items()} == {
-        "86号-12": ("eligible", 12), "86号-14": ("eligible", 6), "86号-15": ("eligible", 3)}
+        "86号-11": ("eligible", None), "86号-12": ("eligible", 12), "86号-13": ("eligible", None),
+        "86号-14": ("eligible", 6), "86号-15": ("eligible", 3)}
+    assert by_measure["86号-11"]["amount_fen"] == 150_000  # level 4 (中级), the registry's certificate
+    assert by_measure["86号-13"]["amount_fen"] == 300_000  # 26 months: the schedule's 24-35 band
     benefit = by_measure["86号-12"]
     assert benefit["registration_due"] is True  # claimed before registering (先申领后登记)
     assert benefit["amount_fen"] == 12 * 171_900  # 通辽市 (1505) in unemployment-benefit-2022.1
     assert by_measure["86号-14"]["amount_fen"] == 6 * 137_520
     assert by_measure["86号-15"]["amount_fen"] == 3 * 137_520
-    assert len({c["decision_id"] for c in people["claims"]}) == 3
+    assert len({c["decision_id"] for c in people["claims"]}) == 5
     assert people["again"] == {"status": 200, "decision_id": benefit["decision_id"], "earlier_claim": True}
 
 
