@@ -3,7 +3,7 @@ audited like the API, bad input a clear message and a non-zero exit."""
 
 from __future__ import annotations
 
-from conftest import OS_USER
+from tests.cli.conftest import OS_USER
 
 SOURCE = "通辽市人力资源和社会保障局 通人社发〔2022〕1号"
 

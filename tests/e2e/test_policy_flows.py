@@ -31,7 +31,8 @@ def test_deferral_conclusion_reaches_tax_and_finance(story, deliver, container):
     assert story.simulators["bank"].received == {}  # nobody else got a copy
     with container.uow() as uow:  # the recipients' signed receipts are evidence
         kinds = [e.record.direction for e in uow.message_log.by_message_id(message_id)]
-    assert kinds == ["inbound", "outbound-delivery", "outbound-delivery"]
+    # each delivery: the signed copy sent, and the recipient's receipt (docs/evidence.md §3a)
+    assert sorted(kinds) == ["inbound", "outbound-delivery", "outbound-delivery", "receipt", "receipt"]
 
 
 def test_loan_qualification_asks_the_hr_system_over_http(story):
@@ -147,4 +148,5 @@ def test_the_evidence_log_verifies_after_the_story(story, deliver, container):
     while container.message_log.integrate_once() is not None:
         pass
     report = container.message_log.verify(GatewayKeys.from_jwks(container.keystore.jwks()))
-    assert report.ok and report.entries_checked == 4
+    # two messages in, two deliveries out, each delivery's receipt
+    assert report.ok and report.entries_checked == 6

@@ -22,18 +22,22 @@ from tests.support.signing import SignedPartner
 FIXTURES = Path(__file__).resolve().parents[1] / "fixtures"
 SEND_ORG = "SI12333"
 
-# name → (role, division, format, format_settings); the people world's "counter" is the fourth.
+# name → (role, division, format, format_settings); "counter" and "app" only where the world
+# has none of its own (the people world has both, the employer world neither).
 CHANNEL_PARTNERS = {
     "national_platform": ("national_platform", "150000", "national_platform", {"send_org": SEND_ORG}),
     "alipay": ("ecard", "150000", "ecard", {"channel_no": "ALIPAY"}),
     "wechat": ("ecard", "150000", "ecard", {"channel_no": "WECHAT"}),
+    "counter": ("insurance_counter", "150502", "canonical", {}),
+    "app": ("mobile_app", "150000", "canonical", {}),
 }
 
 
 def register_channels(world, client, admin_headers, clock, container) -> dict[str, SignedPartner]:
     """Adds the channel partners to ``world.partners`` (each granted ``measures``)."""
-    assert "counter" in world.partners  # the people world's insurance counter (canonical format)
     for n, (name, (role, division, fmt, fmt_settings)) in enumerate(CHANNEL_PARTNERS.items(), start=301):
+        if name in world.partners:
+            continue
         key = SigningKey.generate("ed25519", f"{name}-key")
         simulator = CanonicalPartnerSimulator(credit_code(n), key, container.keystore.jwks, clock=clock).start()
         body = {"id": credit_code(n), "name": f"{name} channel", "roles": [role], "division_code": division,
