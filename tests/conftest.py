@@ -57,6 +57,19 @@ def _postgres_database(base_url: str):
 BACKENDS = ["sqlite"] + (["postgresql"] if PG_URL else [])
 
 
+def pytest_collection_modifyitems(config, items):
+    """Tests marked ``rules`` decide policy, not storage: their PostgreSQL copies are deselected
+    (the storage they touch is covered by the tests of the claim register, payouts and flows)."""
+    def postgres_copy(item) -> bool:
+        callspec = getattr(item, "callspec", None)
+        return (item.get_closest_marker("rules") is not None and callspec is not None
+                and callspec.params.get("database_url") == "postgresql")
+    dropped = [item for item in items if postgres_copy(item)]
+    if dropped:
+        config.hook.pytest_deselected(items=dropped)
+        items[:] = [item for item in items if not postgres_copy(item)]
+
+
 @pytest.fixture(params=BACKENDS)
 def database_url(request, tmp_path):
     if request.param == "sqlite":

@@ -15,6 +15,8 @@ from tests.support.exchange import verify_receipt
 
 from .channel_support import IDIOMS, claim, register_channels, send
 
+pytestmark = pytest.mark.rules  # the rules at their boundaries: one backend
+
 CHANNELS = ["counter", "national_platform", "alipay"]
 # The idiom's error code for a status, and where its text is.
 ERROR_CODES = {

@@ -12,6 +12,8 @@ from tests.support.world import citizen_id
 
 from .channel_support import claim, person_fields, register_channels
 
+pytestmark = pytest.mark.rules  # the rules at their boundaries: one backend
+
 MEASURE = "migrant_living_allowance"
 SOURCE = "通辽市人力资源和社会保障局 一次性生活补助标准 通人社发〔2022〕1号"
 BANDS = [{"min_months": 12, "max_months": 23, "amount_fen": 1500_00},

@@ -14,6 +14,8 @@ from tests.support.world import citizen_id
 
 from .channel_support import claim, person_fields, register_channels
 
+pytestmark = pytest.mark.rules  # the rules at their boundaries: one backend
+
 MEASURE = "skill_upgrade_subsidy"
 WELDER, COOK, ELECTRICIAN, BAKER = "6-18-02-04", "4-03-02-01", "6-31-01-03", "6-02-01-01"
 

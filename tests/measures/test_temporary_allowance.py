@@ -7,6 +7,8 @@ import pytest
 
 from .people_world import REGISTERED, claim, decided, reasons
 
+pytestmark = pytest.mark.rules  # the rules at their boundaries: one backend
+
 ALLOWANCE, SUBSIDY = "temporary_living_allowance", "unemployment_subsidy"
 MONTHLY = 137_520  # rules/temporary-allowance-2022.yaml, prefecture 1505
 MIGRANT = {"rural_migrant": True, "employer_paid_months": 6, "person_paid_months": 6}

@@ -7,6 +7,8 @@ import pytest
 
 from .people_world import REGISTERED, claim
 
+pytestmark = pytest.mark.rules  # the rules at their boundaries: one backend
+
 BENEFIT = "unemployment_benefit"
 TONGLIAO_MONTHLY = 171_900  # rules/unemployment-benefit-2022.yaml, prefecture 1505
 

@@ -7,6 +7,8 @@ import pytest
 
 from .people_world import REGISTERED, claim, decided, reasons
 
+pytestmark = pytest.mark.rules  # the rules at their boundaries: one backend
+
 SUBSIDY, BENEFIT = "unemployment_subsidy", "unemployment_benefit"
 MONTHLY = 137_520  # rules/unemployment-subsidy-2021.yaml, prefecture 1505
 
