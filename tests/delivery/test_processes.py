@@ -103,7 +103,7 @@ class Gateway:
         self.container.close()
 
 
-def wait_for(condition, what: str, timeout: float = 30.0) -> None:
+def wait_for(condition, what: str, timeout: float = 120.0) -> None:
     deadline = time.monotonic() + timeout
     while not condition():
         if time.monotonic() > deadline:
@@ -135,7 +135,7 @@ def test_two_workers_deliver_every_message_exactly_once(gateway_for):
     second = gateway.start_worker("--concurrency", "2")
     ids = gateway.accept(100)
 
-    wait_for(lambda: all(d.state == "delivered" for d in gateway.deliveries()), "100 deliveries")
+    wait_for(lambda: all(d.state == "delivered" for d in gateway.deliveries()), "100 deliveries", timeout=240)
     assert terminate(first[0]) == 0 and terminate(second[0]) == 0  # graceful SIGTERM
 
     deliveries = gateway.deliveries()
