@@ -22,7 +22,7 @@ import time
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from ..errors import NotFound
+from ..errors import NotFound, StorageUnavailable
 from ..evidence import merkle
 from ..evidence.canonical import MalformedEvidence, b64
 from ..evidence.chain import Direction, MessageRecord
@@ -130,7 +130,10 @@ class MessageLog:
         while not stop.is_set():
             try:
                 done = self.integrate_once()
-            except Exception:  # keep integrating after a database hiccup; logged
+            except StorageUnavailable as error:  # a full disk, a database away: said, not a trace
+                _log.warning("evidence log integration paused: %s; retrying", error)
+                done = None
+            except Exception:  # keep integrating after anything else; logged with its trace
                 _log.exception("evidence log integration failed; retrying")
                 done = None
             if done is None or done.placed < self.batch_max:

@@ -13,6 +13,9 @@ import os
 import secrets
 from pathlib import Path
 
+from .errors import KeystoreError
+from .files import create_exclusive, make_directory
+
 FILE = "claim-keys.secret"
 
 
@@ -20,19 +23,21 @@ def claim_key_secret(settings) -> bytes:
     if settings.claim_key_secret:
         return settings.claim_key_secret.encode()
     directory = Path(settings.effective_key_dir)
-    directory.mkdir(mode=0o700, parents=True, exist_ok=True)
+    make_directory(directory)
     path = directory / FILE
     if not path.exists():
         # Written whole under a private name, then linked into place: a process starting at the
         # same moment either links first or reads the complete file of the one that did.
         draft = directory / f".{FILE}.{secrets.token_hex(8)}"
-        fd = os.open(draft, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
-        with os.fdopen(fd, "w") as out:
-            out.write(secrets.token_hex(32) + "\n")
+        create_exclusive(draft, (secrets.token_hex(32) + "\n").encode(), 0o600)  # full disk: keystore_unwritable
         try:
             os.link(draft, path)
         except FileExistsError:
             pass
         finally:
             draft.unlink()
-    return bytes.fromhex(path.read_text().strip())
+    try:
+        return bytes.fromhex(path.read_text().strip())
+    except (ValueError, UnicodeDecodeError) as error:
+        raise KeystoreError(f"{FILE} in the key directory is not 64 hex digits",
+                            reason="keystore_corrupt") from error

@@ -41,7 +41,8 @@ def test_options_reach_uvicorn_and_the_workers_environment(bare_cli, monkeypatch
     assert kwargs == {"factory": True, "host": "127.0.0.2", "port": 9123, "workers": 3,
                       "proxy_headers": False, "log_level": "info",
                       "http": "gateway.api.http_server:HttpProtocolFromEnvironment",
-                      "access_log": False}  # one JSON line per request is the gateway's own
+                      "access_log": False,  # one JSON line per request is the gateway's own
+                      "timeout_worker_healthcheck": 30}
     assert environ["GOVGATE_PORT"] == "9123" and environ["GOVGATE_WORKERS"] == "3"
     assert environ["GOVGATE_DATABASE_URL"] == bare_cli.database_url
     # What the workers will read is what the command was given.

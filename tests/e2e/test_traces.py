@@ -156,8 +156,10 @@ def test_each_delivery_attempt_is_a_trace_received_by_the_recipient(story, conta
         assert attempt.attributes["govgate.delivery.attempt"] == 1
         assert attempt.attributes["govgate.delivery.outcome"] == "delivered"
         inside = [s for s in found if s.context.trace_id == attempt.context.trace_id and s is not attempt]
-        client, evidence = one(inside, "POST"), one(inside, "govgate.evidence")
-        assert parent_of(client) == parent_of(evidence) == hex_ids(attempt)[1]
+        client = one(inside, "POST")
+        evidence = {s.attributes["govgate.evidence.direction"]: s for s in inside if s.name == "govgate.evidence"}
+        assert sorted(evidence) == ["outbound-delivery", "receipt"]  # the delivery, then its receipt
+        assert {parent_of(s) for s in [client, *evidence.values()]} == {hex_ids(attempt)[1]}
         assert client.attributes["url.full"].endswith("/messages/deferral_conclusion")
         trace_id, client_id = hex_ids(client)
         assert received(story.simulators[role]) == [(trace_id, client_id)]

@@ -154,7 +154,7 @@ def test_a_full_disk_under_a_running_server(small_disk, tmp_path):
     finally:
         server.terminate()
         server.wait(timeout=15)
-    assert "Traceback" not in log.read_text()
+    assert "Traceback" not in log.read_text(), log.read_text()[-6000:]
 
 
 def test_a_worker_whose_metrics_disk_is_full_still_delivers(small_disk, tmp_path):
