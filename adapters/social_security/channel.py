@@ -24,6 +24,7 @@ import json
 import threading
 import uuid
 from collections.abc import Callable
+from typing import TypeVar
 
 import requests
 
@@ -39,17 +40,19 @@ from .settings import validate_settings
 FORMAT = "hr_coded"
 DEFAULT_TIMEOUT = (3.05, 10.0)
 MAX_ANSWER_BYTES = 1 << 20
+T = TypeVar("T")
 
 
-class CodedHrFacts:
-    """``HrFactsSource`` for HR partners registered with format ``hr_coded``."""
+class CodedClient:
+    """What every coded-JSON query shares: one session per thread, the POST, the capped read, and
+    each failure as ``Unavailable`` under the caller's reason prefix (``hr_…``, ``facts_…``)."""
+
+    reasons = "hr"
 
     def __init__(self, *, timeout: tuple[float, float] = DEFAULT_TIMEOUT,
                  session_factory: Callable[[], requests.Session] = requests.Session,
                  request_id: Callable[[], str] = lambda: uuid.uuid4().hex) -> None:
-        self._timeout = timeout
-        self._session_factory = session_factory
-        self._request_id = request_id
+        self._timeout, self._session_factory, self._request_id = timeout, session_factory, request_id
         self._local = threading.local()
 
     @property
@@ -58,33 +61,43 @@ class CodedHrFacts:
             self._local.session = self._session_factory()
         return self._local.session
 
-    def person_facts(self, hr: Partner, citizen_ids: list[str], credit_code: str | None) -> HrFacts:
+    def settings_of(self, partner: Partner) -> dict:
         try:
-            settings = validate_settings(dict(hr.format_settings))
+            return validate_settings(dict(partner.format_settings))
         except InvalidInput:
-            raise Unavailable(f"HR system {hr.id} has invalid hr_coded settings",
-                              reason="hr_channel_misconfigured", retry_after=3600) from None
-        body = json.dumps(query_body(self._request_id(), settings, citizen_ids, credit_code),
-                          ensure_ascii=False, separators=(",", ":")).encode("utf-8")
-        response = ask(self.session, hr, hr.endpoint_url, body,
-                       {"Content-Type": "application/json; charset=utf-8"}, self._timeout, stream=True)
+            raise Unavailable(f"partner {partner.id} has invalid hr_coded settings",
+                              reason=f"{self.reasons}_channel_misconfigured", retry_after=3600) from None
+
+    def query(self, partner: Partner, payload: dict, read: Callable[[object], T]) -> T:
+        body = json.dumps(payload, ensure_ascii=False, separators=(",", ":")).encode("utf-8")
+        response = ask(self.session, partner, partner.endpoint_url, body,
+                       {"Content-Type": "application/json; charset=utf-8"}, self._timeout,
+                       stream=True, reasons=self.reasons)
         try:
             content = read_capped(response)
         except requests.RequestException:
-            raise Unavailable(f"HR system {hr.id} is unreachable", reason="hr_unreachable",
-                              retry_after=60) from None
+            raise Unavailable(f"partner system {partner.id} is unreachable",
+                              reason=f"{self.reasons}_unreachable", retry_after=60) from None
         try:
             if response.status_code != 200:
                 raise AnswerInvalid(f"status {response.status_code}")
             if content is None:
                 raise AnswerInvalid(f"the answer is larger than {MAX_ANSWER_BYTES} bytes")
-            return facts_from_answer(strict_json.loads(content), citizen_ids, credit_code)
+            return read(strict_json.loads(content))
         except HrRefused as refused:
-            raise Unavailable(f"HR system {hr.id}: {refused}", reason=refused.reason,
+            raise Unavailable(f"partner system {partner.id}: {refused}", reason=refused.reason,
                               retry_after=refused.retry_after) from None
         except (AnswerInvalid, ValueError) as error:  # JSON and UTF-8 errors are ValueErrors
-            raise Unavailable(f"HR system {hr.id} gave an answer the gateway cannot use: "
-                              f"{error}", reason="hr_answer_invalid", retry_after=60) from None
+            raise Unavailable(f"partner system {partner.id} gave an answer the gateway cannot use: "
+                              f"{error}", reason=f"{self.reasons}_answer_invalid", retry_after=60) from None
+
+
+class CodedHrFacts(CodedClient):
+    """``HrFactsSource`` for HR partners registered with format ``hr_coded``."""
+
+    def person_facts(self, hr: Partner, citizen_ids: list[str], credit_code: str | None) -> HrFacts:
+        payload = query_body(self._request_id(), self.settings_of(hr), citizen_ids, credit_code)
+        return self.query(hr, payload, lambda answer: facts_from_answer(answer, citizen_ids, credit_code))
 
 
 def read_capped(response: requests.Response) -> bytes | None:
