@@ -6,17 +6,14 @@ Everything goes through the real HTTP API; only the partner systems are simulate
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
-
 import pytest
 
-from gateway.signatures import SigningKey
 from gateway.simulators import CanonicalPartnerSimulator
 from gateway.simulators.facts import CanonicalFactsSimulator
 from tests.support.ids import credit_code
-from tests.support.signing import SignedPartner
 from tests.support.world import citizen_id
 
+from .partners import MeasureWorld, populated
 from .people_world import people_world  # noqa: F401  (86号-12…15's world)
 
 # (name, role, division, simulator kind, grant groups)
@@ -30,12 +27,7 @@ PARTNERS = [
 ]
 
 
-@dataclass
-class EmployerWorld:
-    client: object
-    partners: dict[str, SignedPartner] = field(default_factory=dict)
-    simulators: dict[str, CanonicalPartnerSimulator] = field(default_factory=dict)
-
+class EmployerWorld(MeasureWorld):
     @property
     def tax(self) -> CanonicalFactsSimulator:
         return self.simulators["tax"]
@@ -44,8 +36,6 @@ class EmployerWorld:
     def si(self) -> CanonicalFactsSimulator:
         return self.simulators["si"]
 
-    def apply(self, partner: str, measure: str, body: dict):
-        return self.partners[partner].post(f"/v1/measures/{measure}/applications", json=body)
 
 
 def employer(n: int, division: str = "150502") -> dict:
@@ -64,27 +54,8 @@ def graduate(n: int) -> str:
 
 @pytest.fixture
 def world(client, admin_headers, clock, container):
-    container.keystore.ensure_current()
-    w = EmployerWorld(client)
-    for n, (name, role, division, kind, groups) in enumerate(PARTNERS, start=101):
-        key = SigningKey.generate("ed25519", f"{name}-key")
-        simulator = kind(credit_code(n), key, container.keystore.jwks, clock=clock).start()
-        body = {"id": credit_code(n), "name": f"{name} partner", "roles": [role],
-                "division_code": division, "endpoint_url": simulator.endpoint_url}
-        created = client.post("/v1/admin/partners", headers=admin_headers, json=body)
-        assert created.status_code == 201, created.text
-        registered = client.post(f"/v1/admin/partners/{body['id']}/keys", headers=admin_headers,
-                                 json={"public_key": key.public_info().pem, "keyid": key.keyid})
-        assert registered.status_code == 201, registered.text
-        for group in groups:
-            granted = client.post("/v1/admin/grants", headers=admin_headers,
-                                  json={"partner_id": body["id"], "operation": group})
-            assert granted.status_code == 201, granted.text
-        w.partners[name] = SignedPartner(client, created.json(), key, clock)
-        w.simulators[name] = simulator
-    yield w
-    for simulator in w.simulators.values():
-        simulator.stop()
+    yield from populated(EmployerWorld(client), PARTNERS, 101, admin_headers=admin_headers, clock=clock,
+                         container=container)
 
 
 @pytest.fixture

@@ -6,16 +6,13 @@ Its fixture is imported by tests/measures/conftest.py.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
-
 import pytest
 
-from gateway.signatures import SigningKey
 from gateway.simulators import CanonicalPartnerSimulator
 from gateway.simulators.facts import CanonicalFactsSimulator
-from tests.support.ids import credit_code
-from tests.support.signing import SignedPartner
 from tests.support.world import citizen_id
+
+from .partners import MeasureWorld, populated
 
 # (name, role, division, simulator kind, grant groups)
 PARTNERS = [
@@ -28,12 +25,7 @@ PARTNERS = [
 INSURANCE, REGISTRATION = "unemployment_insurance", "unemployment_registration"
 
 
-@dataclass
-class PeopleWorld:
-    client: object
-    partners: dict[str, SignedPartner] = field(default_factory=dict)
-    simulators: dict[str, CanonicalPartnerSimulator] = field(default_factory=dict)
-
+class PeopleWorld(MeasureWorld):
     @property
     def si(self) -> CanonicalFactsSimulator:
         return self.simulators["si"]
@@ -41,9 +33,6 @@ class PeopleWorld:
     @property
     def hr(self) -> CanonicalFactsSimulator:
         return self.simulators["hr"]
-
-    def apply(self, partner: str, measure: str, body: dict):
-        return self.partners[partner].post(f"/v1/measures/{measure}/applications", json=body)
 
     def insured(self, n: int, *, year: int = 2022, registration: dict | None = None, **changes) -> dict:
         """Social insurance learns person ``n``'s record (an involuntarily unemployed person with
@@ -75,27 +64,8 @@ REGISTERED = {"registered": True, "registered_on": "2022-01-05", "job_seeking": 
 
 @pytest.fixture
 def people_world(client, admin_headers, clock, container):
-    container.keystore.ensure_current()
-    w = PeopleWorld(client)
-    for n, (name, role, division, kind, groups) in enumerate(PARTNERS, start=201):
-        key = SigningKey.generate("ed25519", f"{name}-key")
-        simulator = kind(credit_code(n), key, container.keystore.jwks, clock=clock).start()
-        body = {"id": credit_code(n), "name": f"{name} partner", "roles": [role],
-                "division_code": division, "endpoint_url": simulator.endpoint_url}
-        created = client.post("/v1/admin/partners", headers=admin_headers, json=body)
-        assert created.status_code == 201, created.text
-        registered = client.post(f"/v1/admin/partners/{body['id']}/keys", headers=admin_headers,
-                                 json={"public_key": key.public_info().pem, "keyid": key.keyid})
-        assert registered.status_code == 201, registered.text
-        for group in groups:
-            granted = client.post("/v1/admin/grants", headers=admin_headers,
-                                  json={"partner_id": body["id"], "operation": group})
-            assert granted.status_code == 201, granted.text
-        w.partners[name] = SignedPartner(client, created.json(), key, clock)
-        w.simulators[name] = simulator
-    yield w
-    for simulator in w.simulators.values():
-        simulator.stop()
+    yield from populated(PeopleWorld(client), PARTNERS, 201, admin_headers=admin_headers, clock=clock,
+                         container=container)
 
 
 def decided(world: PeopleWorld, measure: str, n: int, claimed_on: str = "2022-01-10", *,
