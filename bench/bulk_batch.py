@@ -30,7 +30,7 @@ import requests
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from stack import GOVGATE, PYTHON, ROOT, Server, World, answers_http, free_port, start
+from stack import GOVGATE, PYTHON, ROOT, Server, World, answers_http, start
 
 from gateway.signatures import Headers, HttpRequest, RequestSigner, SigningKey
 from gateway.signatures.digest import DigestWriter
@@ -41,22 +41,9 @@ GRANTS = {"hr": ["comparison", "payout"]}
 
 
 def prepare(database_url: str, scratch: Path) -> World:
-    env = {**os.environ, "GOVGATE_DATA_DIR": str(scratch / "data"), "GOVGATE_DATABASE_URL": database_url,
-           "GOVGATE_ALLOW_LOOPBACK_HTTP": "true", "GOVGATE_LOG_LEVEL": "WARNING"}
-    world = World(database_url, scratch, env)
-    world.govgate("db", "upgrade")
-    world.govgate("gateway-key", "init")
-    (scratch / "jwks.json").write_text(world.govgate("gateway-key", "jwks"))
+    world = World.initialised(database_url, scratch, log_level="WARNING")
     for role, (n, division) in PARTNERS.items():
-        world.ports[role] = free_port()
-        world.govgate("partners", "add", "--id", credit_code(n), "--name", f"{role} bench", "--role", role,
-                      "--division", division, "--endpoint", f"http://127.0.0.1:{world.ports[role]}/govgate")
-        keyid = f"{role}-bench"
-        world.govgate("keys", "generate", credit_code(n), "--algorithm", "ed25519",
-                      "--out", str(scratch / "keys"), "--keyid", keyid)
-        world.keys[role] = (keyid, scratch / "keys" / f"{keyid}.private.pem")
-        for group in GRANTS.get(role, []):
-            world.govgate("grants", "add", credit_code(n), group)
+        world.register(role, credit_code(n), division, groups=GRANTS.get(role, []))
     return world
 
 

@@ -33,7 +33,7 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from stack import PYTHON, ROOT, World, answers_http, free_port, start
+from stack import PYTHON, ROOT, World, answers_http, start
 
 from gateway.domain.identifiers import citizen_id_check_char
 from gateway.signatures import Headers, HttpRequest, RequestSigner, SigningKey
@@ -60,21 +60,9 @@ def claim_body(measure: str, n: int) -> bytes:
 
 
 def prepare(database_url: str, scratch: Path) -> World:
-    env = {**os.environ, "GOVGATE_DATA_DIR": str(scratch / "data"), "GOVGATE_DATABASE_URL": database_url,
-           "GOVGATE_ALLOW_LOOPBACK_HTTP": "true", "GOVGATE_LOG_LEVEL": "WARNING"}
-    world = World(database_url, scratch, env)
-    world.govgate("db", "upgrade")
-    world.govgate("gateway-key", "init")
-    (scratch / "jwks.json").write_text(world.govgate("gateway-key", "jwks"))
+    world = World.initialised(database_url, scratch, log_level="WARNING")
     for role, (n, division) in PARTNERS.items():
-        world.ports[role] = free_port()
-        world.govgate("partners", "add", "--id", credit_code(n), "--name", f"{role} bench", "--role", role,
-                      "--division", division, "--endpoint", f"http://127.0.0.1:{world.ports[role]}/govgate")
-        keyid = f"{role}-bench"
-        world.govgate("keys", "generate", credit_code(n), "--algorithm", "ed25519",
-                      "--out", str(scratch / "keys"), "--keyid", keyid)
-        world.keys[role] = (keyid, scratch / "keys" / f"{keyid}.private.pem")
-    world.govgate("grants", "add", credit_code(PARTNERS["web_hall"][0]), "measures")
+        world.register(role, credit_code(n), division, groups=["measures"] if role == "web_hall" else [])
     world.govgate("allowance-schedule", "add", "--division", "150500", "--from", "2022-01-01",
                   "--band", "12-23=1500", "--band", "24-=3000", "--source", "bench schedule")
     return world

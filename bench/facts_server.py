@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import argparse
 import hashlib
+import json
 import signal
 import sys
 import threading
@@ -61,17 +62,15 @@ def premiums(code: str) -> dict:
     return {"employer_paid_fen": 100_00 * (5 + n % 400), "staff_paid_fen": 50_00 * (5 + n % 400)}
 
 
-def main() -> None:
+def serve(facts_of_role) -> None:
+    """Serve ``facts_of_role(role)`` — {(kind, year): records} — until SIGTERM."""
     parser = argparse.ArgumentParser()
     for name in ("role", "partner", "key", "keyid", "jwks", "port"):
         parser.add_argument(f"--{name}", required=True)
     args = parser.parse_args()
-    import json
     key = SigningKey.from_pem(Path(args.key).read_bytes(), args.keyid)
     jwks = json.loads(Path(args.jwks).read_text())
-    facts = {("employment", 2021): Records(employment)} if args.role == "social_insurance" else \
-        {("unemployment_premiums", 2021): Records(premiums)}
-    server = CanonicalFactsSimulator(args.partner, key, jwks, facts=facts, port=int(args.port))
+    server = CanonicalFactsSimulator(args.partner, key, jwks, facts=facts_of_role(args.role), port=int(args.port))
     server.keep_asked = False
     server.start()
     print(f"ready {args.port}", flush=True)
@@ -82,4 +81,5 @@ def main() -> None:
 
 
 if __name__ == "__main__":
-    main()
+    serve(lambda role: {("employment", 2021): Records(employment)} if role == "social_insurance"
+          else {("unemployment_premiums", 2021): Records(premiums)})

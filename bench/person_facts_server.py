@@ -11,19 +11,12 @@ certificate ``CERT<citizen id>`` issued on 2022-03-01.
 
 from __future__ import annotations
 
-import argparse
-import json
-import signal
 import sys
-import threading
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from facts_server import Records
-
-from gateway.signatures import SigningKey
-from gateway.simulators.facts import CanonicalFactsSimulator
+from facts_server import Records, serve
 
 WELDER = "6-18-02-04"
 
@@ -42,24 +35,6 @@ def certificates(citizen: str) -> dict:
                               "issued_on": "2022-03-01", "status": "valid"}]}
 
 
-def main() -> None:
-    parser = argparse.ArgumentParser()
-    for name in ("role", "partner", "key", "keyid", "jwks", "port"):
-        parser.add_argument(f"--{name}", required=True)
-    args = parser.parse_args()
-    key = SigningKey.from_pem(Path(args.key).read_bytes(), args.keyid)
-    jwks = json.loads(Path(args.jwks).read_text())
-    facts = ({("unemployment_insurance", 2022): Records(insurance)} if args.role == "social_insurance"
-             else {("certificates", 2022): Records(certificates)})
-    server = CanonicalFactsSimulator(args.partner, key, jwks, facts=facts, port=int(args.port))
-    server.keep_asked = False
-    server.start()
-    print(f"ready {args.port}", flush=True)
-    stop = threading.Event()
-    signal.signal(signal.SIGTERM, lambda *_: stop.set())
-    stop.wait()
-    server.stop()
-
-
 if __name__ == "__main__":
-    main()
+    serve(lambda role: {("unemployment_insurance", 2022): Records(insurance)} if role == "social_insurance"
+          else {("certificates", 2022): Records(certificates)})

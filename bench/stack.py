@@ -116,7 +116,8 @@ class World:
         return done.stdout
 
     @classmethod
-    def prepare(cls, database_url: str, scratch: Path, log_level: str = "INFO") -> World:
+    def initialised(cls, database_url: str, scratch: Path, log_level: str = "INFO") -> World:
+        """A migrated database with a gateway key, its JWKS in ``scratch/jwks.json``; no partners."""
         env = {**os.environ, "GOVGATE_DATA_DIR": str(scratch / "data"),
                "GOVGATE_DATABASE_URL": database_url, "GOVGATE_ALLOW_LOOPBACK_HTTP": "true",
                "GOVGATE_LOG_LEVEL": log_level}
@@ -124,19 +125,29 @@ class World:
         world.govgate("db", "upgrade")
         world.govgate("gateway-key", "init")
         (scratch / "jwks.json").write_text(world.govgate("gateway-key", "jwks"))
-        keys = scratch / "partner-keys"
+        return world
+
+    def register(self, role: str, partner_id: str, division: str, *, groups=(), endpoint: str | None = None,
+                 name: str | None = None) -> None:
+        """A partner of ``role`` with a fresh Ed25519 key (PEM under ``scratch/partner-keys``), served on
+        a free loopback port unless ``endpoint`` is given, granted ``groups``."""
+        self.ports[role] = free_port()
+        endpoint = endpoint or f"http://127.0.0.1:{self.ports[role]}/govgate"
+        self.govgate("partners", "add", "--id", partner_id, "--name", name or f"{role} bench",
+                     "--role", role, "--division", division, "--endpoint", endpoint)
+        keyid, keys = f"{role}-bench", self.scratch / "partner-keys"
+        self.govgate("keys", "generate", partner_id, "--algorithm", "ed25519", "--out", str(keys), "--keyid", keyid)
+        self.keys[role] = (keyid, keys / f"{keyid}.private.pem")
+        for group in groups:
+            self.govgate("grants", "add", partner_id, group)
+
+    @classmethod
+    def prepare(cls, database_url: str, scratch: Path, log_level: str = "INFO") -> World:
+        world = cls.initialised(database_url, scratch, log_level)
         for role in ROLES:
-            world.ports[role] = free_port()
-            endpoint = (f"http://127.0.0.1:{world.ports[role]}/govgate" if role != "bank"
-                        else "https://bank.example.cn/govgate")
-            world.govgate("partners", "add", "--id", world.partner(role), "--name", f"{role} of Tongliao",
-                          "--role", role, "--division", DIVISION, "--endpoint", endpoint)
-            keyid = f"{role}-bench"
-            world.govgate("keys", "generate", world.partner(role), "--algorithm", "ed25519",
-                          "--out", str(keys), "--keyid", keyid)
-            world.keys[role] = (keyid, keys / f"{keyid}.private.pem")
-        for role, group in GRANTS.items():
-            world.govgate("grants", "add", world.partner(role), group)
+            world.register(role, world.partner(role), DIVISION, groups=[GRANTS[role]] if role in GRANTS else [],
+                           name=f"{role} of Tongliao",
+                           endpoint=None if role != "bank" else "https://bank.example.cn/govgate")
         return world
 
     def partner_server(self, role: str, *extra: str) -> Server:
