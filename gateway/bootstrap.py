@@ -228,7 +228,7 @@ def create_app(settings: Settings, container: Container | None = None):
     app = FlaskApp(__name__, specification_dir=str(contract.SPEC_DIR))
     app._middleware_app.asgi_app = OneCallWSGI(app.app.wsgi_app)  # instead of a2wsgi's pool
     app.add_api(
-        contract.SPEC_FILE,
+        contract.load_spec(),  # one bundled document, read once per process
         strict_validation=True,
         validate_responses=settings.validate_responses,
         validator_map=validator_map(container.tracing),

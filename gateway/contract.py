@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
+import copy
+import functools
 import re
 from dataclasses import dataclass
 from pathlib import Path
 
-import yaml
-
+from .contract_bundle import bundle, read_yaml
 from .domain.partners import OperationCatalogue
 
 SPEC_DIR = Path(__file__).resolve().parent.parent / "openapi"
@@ -16,8 +17,14 @@ METHODS = {"get", "put", "post", "delete", "patch", "head", "options"}
 
 
 def load_spec(spec_dir: Path = SPEC_DIR) -> dict:
-    with open(spec_dir / SPEC_FILE, encoding="utf-8") as handle:
-        return yaml.safe_load(handle)
+    """The gateway's OpenAPI document, bundled into one (contract_bundle): a fresh copy each call,
+    the files read once per process."""
+    return copy.deepcopy(_bundled(spec_dir))
+
+
+@functools.cache
+def _bundled(spec_dir: Path) -> dict:
+    return bundle(spec_dir / SPEC_FILE)
 
 
 def operation_catalogue(spec: dict) -> OperationCatalogue:
@@ -142,8 +149,7 @@ def component_schema(name: str, file: str = "measures.yaml", spec_dir: Path = SP
 
     def load(filename: str) -> dict:
         if filename not in documents:
-            with open(spec_dir / "components" / filename, encoding="utf-8") as handle:
-                documents[filename] = yaml.safe_load(handle)
+            documents[filename] = read_yaml(spec_dir / "components" / filename)
         return documents[filename]
 
     def inline(node, current: str):

@@ -11,13 +11,13 @@ from __future__ import annotations
 from functools import lru_cache
 from pathlib import Path
 
-import yaml
 from connexion.json_schema import Draft4RequestValidator
 from jsonschema import Draft4Validator
 from referencing import Registry
 from referencing.jsonschema import DRAFT4
 
 from ...contract import SPEC_DIR
+from ...contract_bundle import read_yaml
 from ...errors import FieldError
 from ..validation import MAX_ERRORS, _field_errors
 
@@ -31,11 +31,7 @@ MEASURE_COMPONENTS = "components/measures.yaml"
 def _components(spec_dir: Path = SPEC_DIR) -> dict[str, dict]:
     """Every components file by its name, so that a schema may refer across files
     (``PersonApplication`` → ``admin.yaml#/components/schemas/DivisionCode``)."""
-    documents = {}
-    for path in sorted((spec_dir / "components").glob("*.yaml")):
-        with open(path, encoding="utf-8") as handle:
-            documents[path.name] = yaml.safe_load(handle)
-    return documents
+    return {path.name: read_yaml(path) for path in sorted((spec_dir / "components").glob("*.yaml"))}
 
 
 @lru_cache(maxsize=16)
