@@ -3,6 +3,8 @@ GOVGATE_TEST_DATABASE_URL is set) on a throwaway PostgreSQL database."""
 
 from __future__ import annotations
 
+import atexit
+import functools
 import os
 import uuid
 from datetime import UTC, datetime, timedelta
@@ -15,6 +17,7 @@ from gateway.bootstrap import build_container, create_app
 from gateway.services import tokens
 from gateway.settings import Settings
 from gateway.storage import migrate
+from gateway.storage.database import make_engine
 
 PG_URL = os.environ.get("GOVGATE_TEST_DATABASE_URL", "")
 
@@ -37,13 +40,14 @@ class Clock:
         self.now += timedelta(**delta)
 
 
-def _postgres_database(base_url: str):
-    """Create a throwaway database next to ``base_url``; return its URL and a dropper."""
+def _postgres_database(base_url: str, *, template: str | None = None):
+    """Create a throwaway database next to ``base_url`` (a copy of ``template`` when given);
+    return its URL and a dropper."""
     name = "govgate_test_" + uuid.uuid4().hex[:12]
     admin = create_engine(base_url.replace("postgresql://", "postgresql+psycopg://", 1),
                           isolation_level="AUTOCOMMIT")
     with admin.connect() as conn:
-        conn.execute(text(f'CREATE DATABASE "{name}"'))
+        conn.execute(text(f'CREATE DATABASE "{name}"' + (f' TEMPLATE "{template}"' if template else "")))
     url = base_url.rsplit("/", 1)[0] + "/" + name
 
     def drop() -> None:
@@ -52,6 +56,18 @@ def _postgres_database(base_url: str):
         admin.dispose()
 
     return url, drop
+
+
+@functools.cache
+def _migrated_template(base_url: str) -> str:
+    """A PostgreSQL database migrated once per test process (through the real migrations), copied
+    for each test that builds a container: CREATE DATABASE … TEMPLATE takes a tenth of the time."""
+    url, drop = _postgres_database(base_url)
+    engine = make_engine(url)
+    migrate.upgrade(engine)
+    engine.dispose()  # a template must have no connections
+    atexit.register(drop)
+    return url.rsplit("/", 1)[1]
 
 
 BACKENDS = ["sqlite"] + (["postgresql"] if PG_URL else [])
@@ -75,7 +91,10 @@ def database_url(request, tmp_path):
     if request.param == "sqlite":
         yield f"sqlite:///{tmp_path / 'govgate.db'}"
         return
-    url, drop = _postgres_database(PG_URL)
+    # A test that builds the container gets its database migrated already (the container fixture
+    # would migrate it); any other (the CLI's, the migrations' own) gets an empty one.
+    template = _migrated_template(PG_URL) if "container" in request.fixturenames else None
+    url, drop = _postgres_database(PG_URL, template=template)
     yield url
     drop()
 
