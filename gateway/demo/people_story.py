@@ -10,7 +10,8 @@ decided on social insurance's, HR's and the certificate registry's records.
 - 86号-12 失业保险金: 张伟, laid off after 40 months paid, claims on the web hall before
   registering as unemployed (先申领后登记): eligible for 12 months (失业保险条例 第17条), the
   decision saying registration is still due. He claims again on the mobile app: the answer is the
-  first decision (HTTP 200, ``earlier_claim``), nothing decided twice.
+  first decision (HTTP 200, ``earlier_claim``; its facts and account withheld from the app),
+  nothing decided twice.
 - 86号-14 失业补助金: 李娜, whose 86号-12 period ended in 2022-02 without a job: 6 months.
 - 86号-15 临时生活补助: 王强, a rural migrant worker insured 8 months, stopped 2022-01-31: 3 months.
 
@@ -157,4 +158,5 @@ def claimed_again(ctx) -> str:
                           f"with decision {answer.get('id')}, not the first ({first['decision_id']})")
     ctx.facts["people"]["again"] = {"status": again.status, "decision_id": answer["id"],
                                     "earlier_claim": True}
-    return f"200: the first decision {answer['id']} (web hall), no second decision"
+    return (f"200: the first decision {answer['id']} (web hall), its facts and account withheld "
+            f"from the app ({', '.join(answer.get('withheld', []))}); no second decision")

@@ -75,5 +75,12 @@ def decided(world: PeopleWorld, measure: str, n: int, claimed_on: str = "2022-01
     return response.json()
 
 
+def as_another_channel_sees(first: dict) -> dict:
+    """What a channel other than the first claim's is answered for it, signature aside: the
+    decision without its facts, figures and account."""
+    return {k: v for k, v in first.items() if k != "signature"} | {
+        "facts_used": {}, "detail": {}, "payee": None, "withheld": ["facts_used", "detail", "payee"]}
+
+
 def reasons(decision: dict) -> list[str]:
     return [r["reason"] for r in decision["reasons"]]

@@ -1,6 +1,7 @@
 """One claim per person, benefit and spell across channels (86号-12…15 政策经办 ①…⑤): a second
-claim is answered with the first claim's status (HTTP 200, the first signed record) — also when
-ten arrive at the same moment from two channels."""
+claim is answered with the first claim's status (HTTP 200: the first signed record to the channel
+that made it, without its facts and account to any other) — also when ten arrive at the same
+moment from two channels."""
 
 from __future__ import annotations
 
@@ -20,10 +21,10 @@ def _first(world, n, partner="web_hall"):
     return response.json()
 
 
-def test_the_same_person_again_from_another_channel_gets_the_first_claims_status(people_world):
+def test_the_same_person_again_from_the_same_channel_gets_the_first_signed_record(people_world):
     people_world.insured(1, registration=REGISTERED)
     first = _first(people_world, 1)
-    again = people_world.apply("mobile_app", BENEFIT, claim(1, "2022-01-20"))
+    again = people_world.apply("web_hall", BENEFIT, claim(1, "2022-01-20"))
     assert again.status_code == 200, again.text
     body = again.json()
     assert body.pop("earlier_claim") is True and body.pop("payout_state") is None
@@ -31,15 +32,31 @@ def test_the_same_person_again_from_another_channel_gets_the_first_claims_status
     assert body["channel"] == "application"
 
 
-def test_the_earlier_record_still_checks_with_the_gateway_key(people_world, client, container):
+def test_another_channel_gets_the_status_without_the_facts_or_the_account(people_world):
+    people_world.insured(4, registration=REGISTERED)
+    first = _first(people_world, 4)
+    again = people_world.apply("mobile_app", BENEFIT, claim(4, "2022-01-20"))
+    assert again.status_code == 200, again.text
+    body = again.json()
+    assert first["payee"]["account_number"] not in again.text  # the first channel's account
+    assert body["withheld"] == ["facts_used", "detail", "payee"]
+    assert (body["facts_used"], body["detail"], body["payee"]) == ({}, {}, None)
+    kept = {k: v for k, v in body.items() if k not in ("facts_used", "detail", "payee", "withheld",
+                                                       "signature", "earlier_claim", "payout_state")}
+    assert kept == {k: v for k, v in first.items() if k in kept} and set(kept) | {
+        "facts_used", "detail", "payee", "signature"} == set(first)
+
+
+def test_both_answers_check_with_the_gateway_key(people_world, client, container):
     people_world.insured(2, registration=REGISTERED)
     _first(people_world, 2)
-    body = people_world.apply("counter", BENEFIT, claim(2)).json()
-    signature = body.pop("signature")
-    body.pop("earlier_claim"), body.pop("payout_state")
     kid, key = container.keystore.current()
-    assert signature["kid"] == kid
-    key.private_key.public_key().verify(base64.b64decode(signature["value"]), canonical_json(body))
+    for partner in ("web_hall", "counter"):  # the record as first signed; the status signed now
+        body = people_world.apply(partner, BENEFIT, claim(2)).json()
+        signature = body.pop("signature")
+        body.pop("earlier_claim"), body.pop("payout_state")
+        assert signature["kid"] == kid
+        key.private_key.public_key().verify(base64.b64decode(signature["value"]), canonical_json(body))
 
 
 def test_the_answer_says_how_far_the_first_payment_got(people_world, container):

@@ -43,7 +43,7 @@ def decide(pipeline: MeasurePipeline, sender: Partner, measure_name: str, body: 
     judged = pipeline.judge(measure, subject, facts)
     with pipeline.uow(readonly=True) as uow:
         decision = pipeline.register(uow, judged)
-        earlier = earlier_claim(uow, measure, judged, decision)
+        earlier = earlier_claim(uow, measure, judged, decision, sender.id, pipeline.signer)
         recipients = [] if earlier else pipeline.recipients(uow, decision, subject)
     message = StoredMessage(message_id, KIND, sender.id, subject.division_code, None, body, now)
     if earlier is not None:  # the same person's claim again, from any channel: its first status
@@ -59,13 +59,14 @@ def decide(pipeline: MeasurePipeline, sender: Partner, measure_name: str, body: 
                    extra_writes=[lambda uow: pipeline.stage(uow, stored, recipients, now)])
 
 
-def earlier_claim(uow, measure, judged, decision) -> dict | None:
+def earlier_claim(uow, measure, judged, decision, asker: str, signer) -> dict | None:
     """One claim per person, benefit and spell across channels (86号-12…15 政策经办 ①…⑤): a
     person measure's first claim key names the claim (e.g. ``unemployment-spell``
     ``<citizen>/<stopped_on>``). When the register refused it ``already_granted`` because a
     decision of the same measure holds that very key, the answer is that decision's stored,
     signed record plus ``earlier_claim: true`` and its ``payout_state`` now (neither covered by
-    its signature) — HTTP 200.
+    its signature) — HTTP 200. A partner other than the one that claimed first gets the status
+    only (``withheld``): a partner sees only its own claims' personal data (PIPL; docs/privacy.md).
 
     Only granted claims hold keys, so a person refused (or eligible without an account) before
     is decided afresh. Under a race the loser's ``still_free`` recheck (or the register's unique
@@ -80,4 +81,18 @@ def earlier_claim(uow, measure, judged, decision) -> dict | None:
     if holder is None or holder.decision_id != refusal.subject or holder.measure != measure.code:
         return None  # the same measure holds another key (e.g. a month of another spell)
     first = uow.measure_decisions.get(holder.decision_id)
-    return None if first is None else {**first.record, EARLIER_CLAIM: True, "payout_state": first.payout_state}
+    if first is None:
+        return None
+    record = first.record if first.sender_id == asker else withheld(first.record, signer)
+    return {**record, EARLIER_CLAIM: True, "payout_state": first.payout_state}
+
+
+WITHHELD = ("facts_used", "detail", "payee")
+
+
+def withheld(record: dict, signer) -> dict:
+    """The first claim as another channel sees it: its decision without the facts, figures and
+    account it was decided on, signed afresh (the signature covers this copy, ``withheld`` too)."""
+    status = {k: v for k, v in record.items() if k != "signature"}
+    status |= {"facts_used": {}, "detail": {}, "payee": None, "withheld": list(WITHHELD)}
+    return status | {"signature": signer.sign(status)}
