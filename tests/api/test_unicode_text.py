@@ -79,7 +79,7 @@ def test_text_gbk_cannot_carry_is_refused_for_a_cfx_tax_recipient(world, contain
     _tax_speaks_cfx(world)
     body = deferral_conclusion()
     body["enterprise"]["name"] = "通辽\U0001F600餐饮"  # valid Unicode, but not in GBK
-    body["issuing_office"]["name"] = "通辽市社保中心\x07"  # a control character XML cannot carry
+    body["issuing_office"]["name"] = "通辽市社保中心\u0e01"  # Thai: Unicode, not GBK
     response = world.hr.post("/v1/deferral-conclusions", json=body)
     assert response.status_code == 422, response.text
     problem = response.json()
@@ -88,6 +88,10 @@ def test_text_gbk_cannot_carry_is_refused_for_a_cfx_tax_recipient(world, contain
     assert set(pointers) == {"/body/enterprise/name", "/body/issuing_office/name"}
     assert "GBK" in pointers["/body/enterprise/name"] and world.tax.id in pointers["/body/enterprise/name"]
     assert _count_messages(container) == 0
+    body["issuing_office"]["name"] = "通辽市社保中心\x07"  # a control character: the contract refuses it
+    refused = world.hr.post("/v1/deferral-conclusions", json=body)
+    assert refused.status_code == 400 and [e["pointer"] for e in refused.json()["errors"]] == [
+        "/body/issuing_office/name"], refused.text
     body["enterprise"]["name"], body["issuing_office"]["name"] = "通辽市某某餐饮有限公司", "通辽市社保中心"
     assert world.hr.post("/v1/deferral-conclusions", json=body).status_code == 202
 
