@@ -12,7 +12,6 @@ app it builds.
 
 from __future__ import annotations
 
-import copy
 import functools
 from pathlib import Path
 from typing import Any
@@ -37,14 +36,14 @@ def bundle(root: Path) -> dict[str, Any]:
 class _Bundler:
     def __init__(self, root: Path) -> None:
         self.root = root
-        self.document = copy.deepcopy(read_yaml(root))
-        components = self.document.setdefault("components", {})
+        self.document = read_yaml(root)  # shared with other readers: the walk copies, never changes it
         self.origin = {(section, name): (root, f"{COMPONENTS}{section}/{name}")
-                       for section, items in components.items() for name in items}
+                       for section, items in self.document.get("components", {}).items() for name in items}
         self.borrowed: dict[tuple[str, str], Any] = {}
 
     def bundle(self) -> dict[str, Any]:
         document = self._walk(self.document, self.root)
+        document.setdefault("components", {})
         for (section, name), node in self.borrowed.items():
             document["components"].setdefault(section, {})[name] = node
         return document
@@ -55,7 +54,7 @@ class _Bundler:
         if not isinstance(node, dict):
             return node
         if isinstance(node.get("$ref"), str):
-            return self._ref(node["$ref"], base) | {k: v for k, v in node.items() if k != "$ref"}
+            return self._ref(node["$ref"], base) | {k: self._walk(v, base) for k, v in node.items() if k != "$ref"}
         return {key: self._walk(value, base) for key, value in node.items()}
 
     def _ref(self, ref: str, base: Path) -> dict[str, str]:

@@ -87,12 +87,11 @@ def earlier_claim(uow, measure, judged, decision, asker: str, signer) -> dict | 
     return {**record, EARLIER_CLAIM: True, "payout_state": first.payout_state}
 
 
-WITHHELD = ("facts_used", "detail", "payee")
+WITHHELD = {"facts_used": {}, "detail": {}, "payee": None}  # each left out field, as it is emptied
 
 
 def withheld(record: dict, signer) -> dict:
     """The first claim as another channel sees it: its decision without the facts, figures and
     account it was decided on, signed afresh (the signature covers this copy, ``withheld`` too)."""
-    status = {k: v for k, v in record.items() if k != "signature"}
-    status |= {"facts_used": {}, "detail": {}, "payee": None, "withheld": list(WITHHELD)}
+    status = {k: v for k, v in record.items() if k != "signature"} | WITHHELD | {"withheld": list(WITHHELD)}
     return status | {"signature": signer.sign(status)}
