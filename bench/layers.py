@@ -105,7 +105,27 @@ def signed_headers(signer: RequestSigner) -> dict:
     return fields | dict(signed.headers())
 
 
-def run(world: World, count: int, rounds: int, profile: Path | None = None) -> list[tuple[str, float]]:
+def print_statements(client, signer: RequestSigner) -> None:
+    """Every statement one signed loan qualification sends, in order, with its thread."""
+    import threading
+
+    from sqlalchemy import Engine, event
+
+    sent = []
+    listener = lambda conn, cursor, statement, *rest: sent.append(
+        (threading.current_thread().name, " ".join(statement.split())))
+    event.listen(Engine, "before_cursor_execute", listener)
+    try:
+        client.post("/v1/loan-qualifications", headers=signed_headers(signer), content=LOAN)
+    finally:
+        event.remove(Engine, "before_cursor_execute", listener)
+    print(f"\n{len(sent)} statements of one signed loan qualification:")
+    for thread, statement in sent:
+        print(f"  {thread[:24]:<24} {statement[:140]}")
+
+
+def run(world: World, count: int, rounds: int, profile: Path | None = None,
+        statements: bool = False) -> list[tuple[str, float]]:
     hr = world.partner_server("hr", "--facts", f"{APPLICANT}=college_graduate")
     try:
         settings = Settings.from_env({k: v for k, v in world.env.items() if k.startswith("GOVGATE_")})
@@ -116,6 +136,8 @@ def run(world: World, count: int, rounds: int, profile: Path | None = None) -> l
             assert client.post("/v1/loan-qualifications", headers=signed_headers(signer),
                                content=LOAN).status_code == 201
             client.get("/v1/gateway-keys")
+        if statements:
+            print_statements(client, signer)
         best: dict[str, float] = {}
         for _ in range(rounds):
             began = time.process_time()
@@ -193,11 +215,13 @@ def main(argv: list[str]) -> None:
     parser.add_argument("--pg", default=None, help="also on a throwaway PostgreSQL database there")
     parser.add_argument("--profile", type=Path, default=None,
                         help="write cProfile stats of one more round here (SQLite; FILE.pg for PostgreSQL)")
+    parser.add_argument("--statements", action="store_true",
+                        help="first list the statements of one request (BEGIN/COMMIT are not statements here)")
     args = parser.parse_args(argv)
     instrument()
     with tempfile.TemporaryDirectory() as scratch:
         world = World.prepare(f"sqlite:///{scratch}/govgate.db", Path(scratch), "WARNING")
-        report("SQLite", run(world, args.requests, args.rounds, args.profile))
+        report("SQLite", run(world, args.requests, args.rounds, args.profile, args.statements))
     if args.pg and reachable(args.pg):
         with tempfile.TemporaryDirectory() as scratch, ThrowawayPostgres(args.pg) as url:
             profile = args.profile.with_suffix(".pg") if args.profile else None

@@ -50,10 +50,11 @@ def _sqlite_pragmas(dbapi_connection, _record) -> None:
 
 def _sqlite_begin_immediate(conn) -> None:
     # Take the write lock at BEGIN, so two processes never deadlock upgrading read locks.
-    # Read-only units of work begin deferred: in WAL mode they read a snapshot and never
-    # wait for (or hold up) a writer - a long `log verify` must not stall the gateway.
-    readonly = conn.get_execution_options().get("govgate_readonly", False)
-    conn.exec_driver_sql("BEGIN" if readonly else "BEGIN IMMEDIATE")
+    # Read-only units of work send no BEGIN: each statement reads the committed state of its
+    # own moment, as under PostgreSQL's READ COMMITTED (unit_of_work), and in WAL mode it
+    # never waits for (or holds up) a writer - a long `log verify` must not stall the gateway.
+    if not conn.get_execution_options().get("govgate_readonly", False):
+        conn.exec_driver_sql("BEGIN IMMEDIATE")
 
 
 class WriterQueue:

@@ -12,6 +12,7 @@ from __future__ import annotations
 import logging
 from collections.abc import Callable
 from contextlib import ExitStack
+from functools import cached_property
 
 from sqlalchemy import Connection, Engine
 from sqlalchemy import exc as sa_exc
@@ -46,6 +47,15 @@ def storage_unavailable(error: BaseException) -> StorageUnavailable:
     return StorageUnavailable()
 
 
+def _repository(factory) -> cached_property:
+    return cached_property(lambda uow: factory(uow.connection))
+
+
+def _registry_repository(factory) -> cached_property:
+    """A registry repository: read-only units serve it from the process's registry cache."""
+    return cached_property(lambda uow: factory(uow.connection, uow._cached))
+
+
 class SqlUnitOfWork:
     """``with uow:`` opens a transaction; it commits on a clean exit and rolls back on error."""
 
@@ -76,6 +86,8 @@ class SqlUnitOfWork:
         return self
 
     def _open(self) -> None:
+        for name in _REPOSITORIES:  # a unit entered again binds its repositories afresh
+            self.__dict__.pop(name, None)
         self._conn = self._engine.connect()
         if self._readonly:
             options = {"govgate_readonly": True}
@@ -85,33 +97,36 @@ class SqlUnitOfWork:
                 options["isolation_level"] = "AUTOCOMMIT"
             self._conn = self._conn.execution_options(**options)
         self._transaction = self._conn.begin()
-        conn = self._conn
-        cached = self._registry.reads(conn) if self._registry is not None else None
-        self.partners = r.PartnerRepository(conn, cached)
-        self.keys = r.KeyRepository(conn, cached)
-        self.grants = r.GrantRepository(conn, cached)
-        self.tokens = a.AdminTokenRepository(conn)
-        self.audit = a.AuditRepository(conn)
-        self.rate_windows = a.RateWindowRepository(conn)
-        self.nonces = x.NonceRepository(conn)
-        self.idempotency = x.IdempotencyRepository(conn)
-        self.message_log = x.MessageLogRepository(conn)
-        self.messages = p.MessageRepository(conn)
-        self.qualifications = p.QualificationRepository(conn)
-        self.subsidy_claim_lines = p.SubsidyClaimLineRepository(conn)
-        self.deliveries = d.DeliveryRepository(conn)
-        self.measure_decisions = m.MeasureDecisionRepository(conn)
-        self.measure_claims = m.ClaimRegister(conn, *([self._claim_keys] if self._claim_keys else []))
-        self.risk_areas = m.RiskAreaRepository(conn)
-        self.living_allowance_schedules = las.LivingAllowanceScheduleRepository(conn)
-        self.batches = b.BatchRepository(conn)
-        self.payout_lines = m.PayoutLineRepository(conn)
-        self.console_sessions = cs.ConsoleSessionRepository(conn)
+        self._cached = self._registry.reads(self._conn) if self._registry is not None else None
 
     @property
     def connection(self) -> Connection:
         assert self._conn is not None, "unit of work used outside 'with'"
         return self._conn
+
+    # Each repository is bound to this unit's connection when first used: a unit of work uses a
+    # few of them, and is opened several times per request.
+    partners = _registry_repository(r.PartnerRepository)
+    keys = _registry_repository(r.KeyRepository)
+    grants = _registry_repository(r.GrantRepository)
+    tokens = _repository(a.AdminTokenRepository)
+    audit = _repository(a.AuditRepository)
+    rate_windows = _repository(a.RateWindowRepository)
+    nonces = _repository(x.NonceRepository)
+    idempotency = _repository(x.IdempotencyRepository)
+    message_log = _repository(x.MessageLogRepository)
+    messages = _repository(p.MessageRepository)
+    qualifications = _repository(p.QualificationRepository)
+    subsidy_claim_lines = _repository(p.SubsidyClaimLineRepository)
+    deliveries = _repository(d.DeliveryRepository)
+    measure_decisions = _repository(m.MeasureDecisionRepository)
+    measure_claims = cached_property(lambda self: m.ClaimRegister(
+        self.connection, *([self._claim_keys] if self._claim_keys else [])))
+    risk_areas = _repository(m.RiskAreaRepository)
+    living_allowance_schedules = _repository(las.LivingAllowanceScheduleRepository)
+    batches = _repository(b.BatchRepository)
+    payout_lines = _repository(m.PayoutLineRepository)
+    console_sessions = _repository(cs.ConsoleSessionRepository)
 
     def __exit__(self, exc_type, exc, tb) -> None:
         failure = exc
@@ -133,6 +148,10 @@ class SqlUnitOfWork:
             raise storage_unavailable(failure) from failure
         if failure is not None and failure is not exc:
             raise failure
+
+
+_REPOSITORIES = tuple(name for name, value in vars(SqlUnitOfWork).items()
+                      if isinstance(value, cached_property))
 
 
 class SqlUnitOfWorkFactory:
