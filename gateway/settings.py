@@ -91,9 +91,9 @@ class Settings:
     # Upper bound of a request's `Prefer: wait=N` for its inclusion proof.
     log_max_wait_seconds: int = 10
     # How long a process may trust the registry generation it last read (storage/registry_cache):
-    # 0 (the default) reads it in every unit of work, so a revoked key, suspended partner or
-    # removed grant is refused at once everywhere; N ms saves that read and bounds revocation by N.
-    registry_generation_trust_ms: int = 0
+    # a revoked key, suspended partner or removed grant is refused at once by the process that
+    # changed it and within N ms by every other; 0 reads the generation in every unit of work.
+    registry_generation_trust_ms: int = 250
     # Witnesses (C2SP tlog-witness), comma-separated "<submission URL> <verifier key>" pairs, and
     # how many of them must cosign before a checkpoint counts as published (0: none needed).
     log_witnesses: str = ""

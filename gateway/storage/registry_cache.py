@@ -12,13 +12,14 @@ the **registry generation** it read it at:
                                     the registry reads from the cache of that generation, or
                                     reads the rows and keeps them for it
 
-**The revocation bound is zero** by default: a key revocation, partner suspension, role, grant
-or token change committed before a request's read transaction begins is seen by that request,
-in every process, exactly as without the cache — the request's own read of the generation sees
-the bump, and the cache of the older generation is dropped (tests/exchange/test_registry_cache.py
-checks it across two processes). ``GOVGATE_REGISTRY_GENERATION_TRUST_MS=N`` lets a process trust
-the generation it read for N ms (at most 5,000) and skip the read meanwhile: the bound is then
-N ms, and the same tests check that the other process refuses within it. Validity in time (a key's ``not_after``, a grant's
+**The revocation bound is 250 ms** by default (``GOVGATE_REGISTRY_GENERATION_TRUST_MS``, 0 to
+5,000): a process trusts the generation it read for that long and skips the read meanwhile, so
+a read-only unit of work whose registry reads are all cached needs no connection at all. A key
+revocation, partner suspension, role or grant change is seen at once by the process that made it
+(its unit of work forgets the trusted generation on commit) and within the bound by every other
+process; with 0, every read-only unit reads the generation, and a change committed before it
+begins decides it everywhere. tests/exchange/test_registry_cache.py checks both across two
+processes. Validity in time (a key's ``not_after``, a grant's
 ``expires_at``) is still judged against the clock on every request: the cache holds rows, not
 decisions.
 
@@ -46,9 +47,13 @@ _BUMP = (update(t.registry_generation).where(t.registry_generation.c.id == 1)
          .values(generation=t.registry_generation.c.generation + 1))
 
 
+BUMPED = "govgate.registry_bumped"  # in Connection.info: the unit of work tells its process
+
+
 def bump(conn: Connection) -> None:
     """Make every process read the registry afresh once this transaction commits."""
     conn.execute(_BUMP)
+    conn.info[BUMPED] = True
 
 
 class RegistryCache:
@@ -66,6 +71,11 @@ class RegistryCache:
     def reads(self, conn: Connection) -> CachedReads:
         """The cached reads of one read-only unit of work on ``conn``."""
         return CachedReads(self, conn)
+
+    def forget(self) -> None:
+        """This process changed the registry: read the generation again before trusting it."""
+        with self._lock:
+            self._read_at = float("-inf")
 
     def _trusted(self) -> dict[Any, Any] | None:
         """The current entries if the generation was read less than ``trust_seconds`` ago."""

@@ -28,7 +28,7 @@ from . import measure_repositories as m
 from . import partner_repositories as r
 from . import policy_repositories as p
 from .database import WriterQueue, writer_queue
-from .registry_cache import RegistryCache
+from .registry_cache import BUMPED, RegistryCache
 
 log = logging.getLogger("govgate.storage")
 
@@ -47,13 +47,23 @@ def storage_unavailable(error: BaseException) -> StorageUnavailable:
     return StorageUnavailable()
 
 
+class _OnFirstUse:
+    """A read-only unit's connection, opened when a repository first sends a statement."""
+
+    def __init__(self, uow: SqlUnitOfWork) -> None:
+        self._uow = uow
+
+    def __getattr__(self, name: str):
+        return getattr(self._uow._connect(), name)
+
+
 def _repository(factory) -> cached_property:
-    return cached_property(lambda uow: factory(uow.connection))
+    return cached_property(lambda uow: factory(uow._bound))
 
 
 def _registry_repository(factory) -> cached_property:
     """A registry repository: read-only units serve it from the process's registry cache."""
-    return cached_property(lambda uow: factory(uow.connection, uow._cached))
+    return cached_property(lambda uow: factory(uow._bound, uow._cached))
 
 
 class SqlUnitOfWork:
@@ -63,7 +73,7 @@ class SqlUnitOfWork:
                  claim_keys: Callable[[str], str] | None = None, registry: RegistryCache | None = None) -> None:
         self._engine = engine
         self._claim_keys = claim_keys
-        self._registry = registry if readonly else None  # a writer may read its own changes
+        self._registry = registry
         self._readonly = readonly
         self._conn: Connection | None = None
         self._writers = None if readonly else writers  # readers never wait (WAL)
@@ -88,21 +98,38 @@ class SqlUnitOfWork:
     def _open(self) -> None:
         for name in _REPOSITORIES:  # a unit entered again binds its repositories afresh
             self.__dict__.pop(name, None)
-        self._conn = self._engine.connect()
-        if self._readonly:
-            options = {"govgate_readonly": True}
-            if self._engine.dialect.name == "postgresql":
-                # Under READ COMMITTED each statement reads its own snapshot inside a transaction
-                # too, so a reader's BEGIN and COMMIT would buy two round trips and nothing else.
-                options["isolation_level"] = "AUTOCOMMIT"
-            self._conn = self._conn.execution_options(**options)
-        self._transaction = self._conn.begin()
-        self._cached = self._registry.reads(self._conn) if self._registry is not None else None
+        self._conn = None
+        if self._readonly:  # connected at the first statement (registry reads may need none)
+            self._bound = _OnFirstUse(self)
+            # A writer never reads through the cache: it may read its own uncommitted changes.
+            self._cached = self._registry.reads(self._bound) if self._registry is not None else None
+            return
+        self._connect()
+        self._bound = self._conn
+        self._cached = None
+
+    def _connect(self) -> Connection:
+        if self._conn is not None:
+            return self._conn
+        conn = self._engine.connect()
+        try:
+            if self._readonly:
+                options = {"govgate_readonly": True}
+                if self._engine.dialect.name == "postgresql":
+                    # Under READ COMMITTED each statement reads its own snapshot inside a transaction
+                    # too, so a reader's BEGIN and COMMIT would buy two round trips and nothing else.
+                    options["isolation_level"] = "AUTOCOMMIT"
+                conn = conn.execution_options(**options)
+            self._transaction = conn.begin()
+        except BaseException:
+            conn.close()
+            raise
+        self._conn = conn
+        return conn
 
     @property
     def connection(self) -> Connection:
-        assert self._conn is not None, "unit of work used outside 'with'"
-        return self._conn
+        return self._connect()
 
     # Each repository is bound to this unit's connection when first used: a unit of work uses a
     # few of them, and is opened several times per request.
@@ -131,8 +158,14 @@ class SqlUnitOfWork:
     def __exit__(self, exc_type, exc, tb) -> None:
         failure = exc
         try:
-            if exc_type is None:
+            if self._conn is None:
+                pass  # a read-only unit that never sent a statement
+            elif exc_type is None:
                 self._transaction.commit()
+                # Revocation is immediate in the process that made it. (A flag left by a rolled
+                # back unit only makes a later commit forget once more: one generation read.)
+                if self._conn.info.pop(BUMPED, False) and self._registry is not None:
+                    self._registry.forget()
             else:
                 self._transaction.rollback()
         except Exception as error:
@@ -140,8 +173,8 @@ class SqlUnitOfWork:
             # gone) leaves the error that caused it as the one to report.
             failure = failure or error
         finally:
-            assert self._conn is not None
-            self._conn.close()
+            if self._conn is not None:
+                self._conn.close()
             self._conn = None
             self._release.close()
         if failure is not None and is_storage_failure(failure):

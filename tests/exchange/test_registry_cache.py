@@ -1,13 +1,16 @@
-"""The registry cache keeps the revocation bound at zero, in every process (storage/registry_cache.py).
+"""The registry cache and its revocation bound, in every process (storage/registry_cache.py).
 
     two processes, one database   a change made through one process's admin API (key revoked,
                                   partner suspended, roles changed, grant removed or added, token
                                   revoked) decides the very next request the other process
-                                  admits, though that process had the old rows cached
-    trusting the generation N ms  the other process refuses once N ms have passed
-    one process                   the cache is used (no registry statement on a warm request but
-                                  the generation read); a rolled-back change is never remembered;
-                                  a reader of an older generation keeps nothing
+                                  admits when it trusts no generation (0 ms), though that process
+                                  had the old rows cached
+    trusting the generation N ms  the other process refuses once N ms have passed; the process
+                                  that made the change refuses at once
+    one process                   the cache is used (no registry statement on a warm request, and
+                                  no connection while the generation is trusted); a rolled-back
+                                  change is never remembered; a reader of an older generation
+                                  keeps nothing
 """
 
 from __future__ import annotations
@@ -196,3 +199,34 @@ def test_a_reader_of_an_older_generation_keeps_nothing(container):
     assert cache._entries_for(6) == {}  # a newer generation drops the older rows
     assert cache._entries_for(None) == {}
 
+
+
+def test_the_process_that_revokes_refuses_at_once_though_it_trusts_its_generation(client, admin_headers,
+                                                                                  container, clock):
+    assert container.settings.registry_generation_trust_ms > 0  # the default: 250 ms
+    partner = register_signed_partner(client, admin_headers, 1, clock=clock)
+    assert partner.get("/v1/whoami").status_code == 200
+    assert partner.get("/v1/whoami").status_code == 200  # from the cache, the generation trusted
+    revoked = client.post(f"/v1/admin/partners/{partner.id}/keys/{partner.key.keyid}/revoke",
+                          headers=admin_headers, json={"reason": "compromised"})
+    assert revoked.status_code == 200, revoked.text
+    refused = partner.get("/v1/whoami")
+    assert (refused.status_code, refused.json()["reason"]) == (401, "key_revoked")
+
+
+def test_a_reader_served_from_a_trusted_generation_opens_no_connection(client, admin_headers, clock, container):
+    partner = register_signed_partner(client, admin_headers, 1, clock=clock)
+    assert partner.get("/v1/whoami").status_code == 200
+    checkouts: list[int] = []
+    count = lambda *args: checkouts.append(1)
+    event.listen(container.engine, "checkout", count)
+    try:
+        with container.uow(readonly=True) as uow:
+            assert uow.keys.get_with_partner_status(partner.key.keyid) is not None
+            assert uow.partners.get(partner.id).id == partner.id
+        assert checkouts == []
+        with container.uow(readonly=True) as uow:
+            assert uow.nonces.seen("nobody", "nothing-seen-yet-00", clock()) is False  # not cached
+        assert checkouts == [1]
+    finally:
+        event.remove(container.engine, "checkout", count)

@@ -119,7 +119,7 @@ def test_a_claim_decided_on_coded_facts_leaves_no_citizen_id_in_logs_or_traces(p
 def test_the_claim_register_holds_a_pseudonym_not_the_citizen_id(people, container):
     assert _claim(people).json()["outcome"] == "eligible"
     with container.uow(readonly=True) as uow:
-        keys = [row.claim_key for row in uow._conn.execute(select(t.measure_claims.c.claim_key))]
+        keys = [row.claim_key for row in uow.connection.execute(select(t.measure_claims.c.claim_key))]
     assert keys and not any(PERSON in key for key in keys)
     assert any(key.startswith("p.") for key in keys)
 
@@ -154,7 +154,7 @@ def test_the_person_is_paid_to_the_card_and_a_failure_goes_back_to_social_insura
     from gateway.bootstrap import batch_worker
     batch_worker(container).run_once()
     with container.uow(readonly=True) as uow:
-        failures = [m for m in uow._conn.execute(select(t.messages.c.id, t.messages.c.kind))
+        failures = [m for m in uow.connection.execute(select(t.messages.c.id, t.messages.c.kind))
                     if m.kind == "payout_failures"]
         assert failures
         recipients = uow.messages.recipients(failures[0].id)
