@@ -1,11 +1,11 @@
 """The verifier's ports over the database: the partner key registry and the replay cache.
 
 Called plainly, each opens a short transaction of its own. ``within(uow)`` binds them to a
-transaction the caller holds instead, and ``DatabaseNonceStore.deferred(uow)`` checks in the
-caller's read transaction and leaves the recording to its write transaction: the gateway admits
-a signed request in one read (key, nonce, access) and one short write (nonce, idempotency
-claim), so neither the crypto nor the reads hold SQLite's write lock, and PostgreSQL commits
-once. Either way a nonce is committed before the request is processed, so a replay is refused
+transaction the caller holds instead, and ``DatabaseNonceStore.deferred()`` leaves the nonce to
+the caller's write transaction, which records it atomically or finds the replay: the gateway
+admits a signed request in one read (key, access: from the registry cache, usually without a
+statement) and one short write (nonce, idempotency claim), so neither the crypto nor the reads
+hold SQLite's write lock, and PostgreSQL commits once. Either way a nonce is committed before the request is processed, so a replay is refused
 even if the business transaction of the first request later fails.
 """
 
@@ -92,9 +92,9 @@ class DatabaseNonceStore:
         """A ``NonceStore`` that reads and records in ``uow``'s (write) transaction."""
         return _NoncesInTransaction(self, uow)
 
-    def deferred(self, uow) -> DeferredNonce:
-        """A ``NonceStore`` that checks in ``uow`` and records later, in ``record_in``."""
-        return DeferredNonce(self, uow)
+    def deferred(self) -> DeferredNonce:
+        """A ``NonceStore`` that checks and records later, in ``record_in``."""
+        return DeferredNonce(self)
 
     def purge(self) -> int:
         with self._uow() as uow:
@@ -124,14 +124,17 @@ class _NoncesInTransaction:
 
 
 class DeferredNonce:
-    """Checks a nonce in a read transaction; ``record`` only remembers it, for ``record_in``."""
+    """The admission's nonce store: ``record`` only remembers the nonce, and ``record_in`` records
+    it atomically in the admission's write transaction, which refuses a replay there. ``seen``
+    reads nothing: the read transaction before the crypto then needs no database connection
+    when the registry rows are cached, and a replay is refused by the record either way."""
 
-    def __init__(self, store: DatabaseNonceStore, uow) -> None:
-        self._store, self._read = store, store.within(uow)
+    def __init__(self, store: DatabaseNonceStore) -> None:
+        self._store = store
         self.pending: tuple[str, str, datetime] | None = None
 
     def seen(self, keyid: str, nonce: str) -> bool:
-        return self._read.seen(keyid, nonce)
+        return False  # decided by record_in
 
     def record(self, keyid: str, nonce: str, expires_at: datetime) -> bool:
         self.pending = keyid, nonce, expires_at

@@ -67,13 +67,13 @@ def test_a_purged_nonce_is_still_useless_to_a_replayer(client, container, partne
 
 
 def test_a_copy_recorded_between_the_check_and_the_write_wins(client, container, partner, monkeypatch):
-    # Admission checks the nonce in a read, verifies, then records it in a short write. A copy
-    # admitted by another process in between takes the nonce; this request is then the replay,
-    # and it leaves no idempotency claim behind.
+    # Admission verifies, then records the nonce in a short write. A copy admitted by another
+    # process in between takes the nonce; this request is then the replay, and it leaves no
+    # idempotency claim behind.
     deferred = container.nonces.deferred
 
-    def raced(uow):
-        nonce = deferred(uow)
+    def raced():
+        nonce = deferred()
         record = nonce.record
 
         def record_and_lose(keyid, value, expires_at):

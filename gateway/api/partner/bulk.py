@@ -84,7 +84,7 @@ class BulkMiddleware:
         if request.method == "POST":
             idempotency_key(request)  # present and well-formed, before anything else
         with c.uow(readonly=True) as uow:
-            nonce = c.nonces.deferred(uow)
+            nonce = c.nonces.deferred()
             verified = c.verifier.within(c.key_registry.within(uow), nonce).verify(
                 request, body_follows=request.method == "POST")
             refused, sender = None, None

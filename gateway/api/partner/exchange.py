@@ -122,10 +122,11 @@ class SignedExchange:
         key = idempotency_key(request) if request.method == "POST" else None
         refused: errors.GovgateError | None = None
         sender = outcome = None
-        # A read (key, nonce seen, access) and the crypto, then one short write (the nonce and the
-        # claim): SQLite's write lock is held only for the write, and PostgreSQL commits once.
+        # A read (key, access: cached rows, usually no statement) and the crypto, then one short
+        # write (the nonce, which finds a replay, and the claim): SQLite's write lock is held only
+        # for the write, and PostgreSQL commits once.
         with c.uow(readonly=True) as uow:
-            nonce = c.nonces.deferred(uow)
+            nonce = c.nonces.deferred()
             verified = c.verifier.within(c.key_registry.within(uow), nonce).verify(request)
             try:
                 sender = self._check_access(uow, verified.partner_id, operation)
