@@ -1,6 +1,6 @@
 """Where the CPU of one signed loan qualification goes, layer by layer, in the real app.
 
-    .venv/bin/python bench/layers.py [--requests 60] [--rounds 5] [--pg URL] [--profile FILE]
+    .venv/bin/python bench/layers.py [--requests 60] [--rounds 5] [--pg URL] [--profile FILE] [--statements]
 
 Prepares a world as bench/compare.py does (the CLI, four partners, the HR simulator in its own
 process), builds the app in this process and sends signed ``POST /v1/loan-qualifications``
@@ -29,6 +29,7 @@ hand-offs. Best of ``--rounds`` rounds (the machine is shared; noise only adds).
 receipt (cProfile sees only the thread that enables it) and writes its stats to FILE; that round
 also prints two figures the machine's load cannot move: **statements per request** (every
 statement SQLAlchemy sends, BEGIN included) and **Python calls** inside those three layers.
+``--statements`` first prints each statement of one request, in order, with the thread that sent it.
 """
 
 from __future__ import annotations
