@@ -76,6 +76,7 @@ class SqlUnitOfWork:
         self._registry = registry
         self._readonly = readonly
         self._conn: Connection | None = None
+        self._entered = False
         self._writers = None if readonly else writers  # readers never wait (WAL)
         self._release = ExitStack()
 
@@ -89,6 +90,7 @@ class SqlUnitOfWork:
                 if self._conn is not None:
                     self._conn.close()
                     self._conn = None
+                self._entered = False
                 if is_storage_failure(error):
                     raise storage_unavailable(error) from error
                 raise
@@ -98,19 +100,18 @@ class SqlUnitOfWork:
     def _open(self) -> None:
         for name in _REPOSITORIES:  # a unit entered again binds its repositories afresh
             self.__dict__.pop(name, None)
-        self._conn = None
-        if self._readonly:  # connected at the first statement (registry reads may need none)
+        self._conn, self._entered, self._cached = None, True, None
+        if self._readonly:  # connected at the first statement: cached registry reads need none
             self._bound = _OnFirstUse(self)
-            # A writer never reads through the cache: it may read its own uncommitted changes.
-            self._cached = self._registry.reads(self._bound) if self._registry is not None else None
-            return
-        self._connect()
-        self._bound = self._conn
-        self._cached = None
+            if self._registry is not None:  # (a writer reads through: it may see its own changes)
+                self._cached = self._registry.reads(self._bound)
+        else:
+            self._bound = self._connect()
 
     def _connect(self) -> Connection:
         if self._conn is not None:
             return self._conn
+        assert self._entered, "unit of work used outside 'with'"
         conn = self._engine.connect()
         try:
             if self._readonly:
@@ -148,7 +149,7 @@ class SqlUnitOfWork:
     deliveries = _repository(d.DeliveryRepository)
     measure_decisions = _repository(m.MeasureDecisionRepository)
     measure_claims = cached_property(lambda self: m.ClaimRegister(
-        self.connection, *([self._claim_keys] if self._claim_keys else [])))
+        self._bound, *([self._claim_keys] if self._claim_keys else [])))
     risk_areas = _repository(m.RiskAreaRepository)
     living_allowance_schedules = _repository(las.LivingAllowanceScheduleRepository)
     batches = _repository(b.BatchRepository)
@@ -176,6 +177,7 @@ class SqlUnitOfWork:
             if self._conn is not None:
                 self._conn.close()
             self._conn = None
+            self._entered = False
             self._release.close()
         if failure is not None and is_storage_failure(failure):
             raise storage_unavailable(failure) from failure

@@ -230,3 +230,11 @@ def test_a_reader_served_from_a_trusted_generation_opens_no_connection(client, a
         assert checkouts == [1]
     finally:
         event.remove(container.engine, "checkout", count)
+
+
+def test_a_unit_of_work_opens_no_connection_outside_with(container):
+    uow = container.uow(readonly=True)
+    with uow:
+        pass
+    with pytest.raises(AssertionError, match="outside 'with'"):
+        uow.connection
