@@ -237,4 +237,4 @@ def test_a_unit_of_work_opens_no_connection_outside_with(container):
     with uow:
         pass
     with pytest.raises(AssertionError, match="outside 'with'"):
-        uow.connection
+        _ = uow.connection
