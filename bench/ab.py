@@ -44,7 +44,7 @@ def pairs(items: list[str]) -> dict[str, str]:
 
 class Side:
     def __init__(self, name: str, world: stack.World, env: dict, workers: int) -> None:
-        self.name, self.world = name, world
+        self.name = name
         world.env.update(env)
         self.hr = world.partner_server("hr", "--facts", f"{APPLICANT}=college_graduate")
         self.gateway = world.gateway(workers)

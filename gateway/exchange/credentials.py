@@ -5,8 +5,9 @@ transaction the caller holds instead, and ``DatabaseNonceStore.deferred()`` leav
 the caller's write transaction, which records it atomically or finds the replay: the gateway
 admits a signed request in one read (key, access: from the registry cache, usually without a
 statement) and one short write (nonce, idempotency claim), so neither the crypto nor the reads
-hold SQLite's write lock, and PostgreSQL commits once. Either way a nonce is committed before the request is processed, so a replay is refused
-even if the business transaction of the first request later fails.
+hold SQLite's write lock, and PostgreSQL commits once. Either way a nonce is committed before
+the request is processed, so a replay is refused even if the business transaction of the first
+request later fails.
 """
 
 from __future__ import annotations
