@@ -112,8 +112,13 @@ class Container:
     # idiom → renders a problem in a partner's own format; idiom → its inbound handler
     error_idioms: dict = field(default_factory=dict)
     inbound_idioms: dict = field(default_factory=dict)
+    # Called by close() first: background threads that read through this container (the
+    # console's metric history) must not outlive its engine.
+    on_close: list[Callable[[], None]] = field(default_factory=list)
 
     def close(self) -> None:
+        for stop in self.on_close:
+            stop()
         self.engine.dispose()
         if self.tracing.enabled:
             self.tracing.shutdown()  # exports what is still queued

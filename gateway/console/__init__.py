@@ -30,5 +30,6 @@ def install(flask_app, container) -> None:
                                max_seconds=settings.console_session_max_seconds)
     history = MetricHistory(lambda: snapshot(container), container.clock)
     history.sample()  # the baseline; the sampling thread starts when Health is first shown
+    container.on_close.append(history.stop)
     flask_app.extensions["govgate.console"] = Console(container, sessions, history)
     flask_app.register_blueprint(blueprint)
