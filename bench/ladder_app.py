@@ -38,6 +38,7 @@ from pathlib import Path
 from anyio import to_thread
 from connexion import request as current_request
 from connexion.lifecycle import ConnexionResponse
+from starlette.requests import Request
 
 from gateway import contract, partner_contracts
 from gateway.api.target import target_uri
@@ -172,13 +173,7 @@ class KeepBody:
         if scope["type"] != "http":
             await self.app(scope, receive, send)
             return
-        chunks = []
-        while True:
-            message = await receive()
-            chunks.append(message.get("body", b""))
-            if not message.get("more_body", False):
-                break
-        scope["ladder.body"] = body = b"".join(chunks)
+        scope["ladder.body"] = body = await Request(scope, receive).body()
         sent = False
 
         async def replay():
