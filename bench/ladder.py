@@ -1,7 +1,7 @@
 """The measured ceiling of each layer of the signed path, as servers under the same load.
 
     .venv/bin/python bench/ladder.py [--duration 5] [--warm-up 2] [--rounds 3] [--concurrency 8]
-        [--workers 2] [--out bench/results/ladder-latest.json]
+        [--workers 2] [--rungs flask,flask-signed,...] [--out bench/results/ladder-latest.json]
 
 bench/compare.py sets the gateway against a bare forwarder; this puts the rungs between them
 (bench/ladder_app.py), each a server doing one layer more, all forwarding the same signed loan
@@ -36,12 +36,13 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 import stack  # before compare/log: bench/log.py drops bench/ from sys.path
+from ladder_app import RUNGS  # before compare, for the same reason
+
+# isort: split
 from compare import LOAN, machine, measure_leg
 from load import Target
 
 from tests.support.samples import APPLICANT
-
-RUNGS = ("flask", "flask-validated", "async-validated", "flask-signed", "async-signed", "flask-signed-hops")
 
 
 def rung_server(rung: str, world: stack.World, hr_port: int, workers: int) -> stack.Server:
@@ -59,15 +60,18 @@ def rung_server(rung: str, world: stack.World, hr_port: int, workers: int) -> st
 
 def summary(name: str, rows: list[dict], forwarder: list[dict]) -> dict:
     def spread(values):
-        values = [v for v in values if v is not None]
+        values = [v for v in values if v is not None]  # a window that completed nothing
         return {"median": round(statistics.median(values), 3), "min": round(min(values), 3),
                 "max": round(max(values), 3)} if values else None
+
+    def cpu_ms(side: str):
+        return spread([None if r[side] is None else r[side] * 1e3 for r in rows])
     return {
         "leg": name,
         "throughput_rps": spread([r["throughput_rps"] for r in rows]),
-        "server_cpu_ms_per_request": spread([(r["server_cpu_s_per_request"] or 0) * 1e3 for r in rows]),
-        "hr_cpu_ms_per_request": spread([(r["hr_cpu_s_per_request"] or 0) * 1e3 for r in rows]),
-        "client_cpu_ms_per_request": spread([(r["client_cpu_s_per_request"] or 0) * 1e3 for r in rows]),
+        "server_cpu_ms_per_request": cpu_ms("server_cpu_s_per_request"),
+        "hr_cpu_ms_per_request": cpu_ms("hr_cpu_s_per_request"),
+        "client_cpu_ms_per_request": cpu_ms("client_cpu_s_per_request"),
         "p99_ms": spread([r["latency_ms"]["p99"] for r in rows]),
         "ratio_to_forwarder": spread([r["throughput_rps"] / f["throughput_rps"]
                                       for r, f in zip(rows, forwarder, strict=True) if f["throughput_rps"]]),
@@ -120,10 +124,11 @@ def main(argv: list[str]) -> None:
         print(f"{'leg':<18}{'req/s':>22}{'CPU ms/req':>22}{'HR ms':>8}{'client':>8}{'p99 ms':>20}{'ratio':>18}")
         for leg in legs:
             cell = lambda s, f: "-" if s is None else f"{s['median']:{f}} ({s['min']:{f}}-{s['max']:{f}})"
+            median = lambda s: "-" if s is None else f"{s['median']:.2f}"
             print(f"{leg['leg']:<18}{cell(leg['throughput_rps'], '.0f'):>22}"
                   f"{cell(leg['server_cpu_ms_per_request'], '.2f'):>22}"
-                  f"{leg['hr_cpu_ms_per_request']['median']:>8.2f}{leg['client_cpu_ms_per_request']['median']:>8.2f}{cell(leg['p99_ms'], '.0f'):>20}"
-                  f"{cell(leg['ratio_to_forwarder'], '.2f'):>18}")
+                  f"{median(leg['hr_cpu_ms_per_request']):>8}{median(leg['client_cpu_ms_per_request']):>8}"
+                  f"{cell(leg['p99_ms'], '.0f'):>20}{cell(leg['ratio_to_forwarder'], '.2f'):>18}")
     args.out.parent.mkdir(parents=True, exist_ok=True)
     args.out.write_text(json.dumps(results, indent=2, ensure_ascii=False))
     print(f"\nwritten to {args.out}")
